@@ -1,0 +1,53 @@
+"""samepad_viz — see, play with and verify convolution and pooling arithmetic.
+
+The top level is pure Python: it re-exports :mod:`samepad_viz.arithmetic`. The torch
+layers (``Conv2dSame``, ``MaxPool2dSame``, ``AvgPool2dSame``, …) and the Keras port load
+lazily, on first use, so ``import samepad_viz`` never imports torch.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from .arithmetic import (
+    TorchPadding,
+    effective_kernel_size,
+    keras_output_size,
+    output_size,
+    output_size_formula,
+    same_padding,
+    torch_padding,
+    window_indices,
+)
+
+__version__ = "0.1.0"
+
+# name -> module that defines it, imported on first attribute access (PEP 562)
+_LAZY = {
+    "Conv2dSame": "layers",
+    "MaxPool2dSame": "layers",
+    "AvgPool2dSame": "layers",
+}
+
+__all__ = [
+    "TorchPadding",
+    "effective_kernel_size",
+    "keras_output_size",
+    "output_size",
+    "output_size_formula",
+    "same_padding",
+    "torch_padding",
+    "window_indices",
+    *_LAZY,
+]
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        module = importlib.import_module(f".{_LAZY[name]}", __name__)
+        return getattr(module, name)
+    raise AttributeError(f"module 'samepad_viz' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))

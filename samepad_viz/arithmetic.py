@@ -1,0 +1,503 @@
+"""Convolution and pooling arithmetic on plain Python ints.
+
+Everything the course teaches about sizes and paddings is computed here, and only here:
+the drawings, widgets, layers and the port ask this module for their numbers. It imports
+nothing heavy (no torch, matplotlib, ipywidgets or keras).
+
+Notation used in every docstring:
+
+* ``W`` input size, ``K`` kernel size, ``S`` stride, ``D`` dilation,
+* ``P_before`` / ``P_after`` the padding on each side of one dimension,
+* ``K_eff = D·(K − 1) + 1`` the *effective* (dilated) kernel size.
+
+Every function works on one dimension (``size`` an int) or on several at once (``size``
+a tuple of n ints; every other size-like argument is then one value for all dimensions or
+an n-tuple, and the result is an n-tuple).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass
+from typing import Union
+
+__all__ = [
+    "TorchPadding",
+    "effective_kernel_size",
+    "keras_output_size",
+    "output_size",
+    "output_size_formula",
+    "same_padding",
+    "torch_padding",
+    "window_indices",
+]
+
+Pair = tuple[int, int]
+IntOrTuple = Union[int, tuple[int, ...]]
+
+KERAS_PADDING_MODES = ("valid", "same", "causal")
+
+
+# ---------------------------------------------------------------------------------------
+# validation helpers
+# ---------------------------------------------------------------------------------------
+
+
+def _check_int(name: str, value, minimum: int) -> int:
+    """Return ``value`` as an int, or raise a TypeError/ValueError naming ``name``."""
+    if isinstance(value, bool):
+        raise TypeError(f"{name} must be an int, not a bool ({value!r}); use 1 rather than True")
+    if not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__} {value!r}")
+    value = int(value)
+    if value < minimum:
+        if minimum == 0:
+            raise ValueError(f"{name} must be >= 0 (no negative padding), got {value}")
+        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    return value
+
+
+def _is_sequence(value) -> bool:
+    return isinstance(value, (tuple, list))
+
+
+def _dims(size) -> tuple[int, ...] | None:
+    """``None`` for a single int size; the tuple of sizes for a per-dimension call."""
+    if _is_sequence(size):
+        if len(size) == 0:
+            raise ValueError("size must be an int or a non-empty tuple of ints, got ()")
+        return tuple(_check_int(f"size[{i}]", s, 1) for i, s in enumerate(size))
+    _check_int("size", size, 1)
+    return None
+
+
+def _broadcast(name: str, value, n: int) -> tuple:
+    """One value for all n dimensions, or exactly n values."""
+    if _is_sequence(value):
+        if len(value) != n:
+            raise ValueError(
+                f"{name} has {len(value)} entries but size has {n} dimensions; "
+                f"give one value for all dimensions or exactly {n}"
+            )
+        return tuple(value)
+    return (value,) * n
+
+
+def _padding_pair(name: str, padding) -> Pair:
+    """An int ``P`` (both sides) or a ``(before, after)`` pair, validated."""
+    if _is_sequence(padding):
+        if len(padding) != 2:
+            raise ValueError(
+                f"{name} must be an int or a (before, after) pair, got {tuple(padding)!r}"
+            )
+        return (
+            _check_int(f"{name} before", padding[0], 0),
+            _check_int(f"{name} after", padding[1], 0),
+        )
+    if isinstance(padding, str):
+        raise TypeError(
+            f"{name} must be an int or a (before, after) pair of ints, got the string "
+            f"{padding!r}; for Keras' 'same'/'valid' use keras_output_size"
+        )
+    p = _check_int(name, padding, 0)
+    return (p, p)
+
+
+def _per_dimension(func, size, dims, **kwargs):
+    """Call ``func`` once per dimension with broadcast arguments; return an n-tuple."""
+    n = len(dims)
+    spread = {}
+    for key, value in kwargs.items():
+        if key in ("ceil_mode", "mode"):
+            spread[key] = (value,) * n
+        else:
+            spread[key] = _broadcast(key, value, n)
+    return tuple(
+        func(dims[i], **{key: spread[key][i] for key in spread}, _dim=i if n > 1 else None)
+        for i in range(n)
+    )
+
+
+def _one_dimension(func: str, size) -> None:
+    if _is_sequence(size):
+        raise TypeError(f"{func} works on one dimension: size must be an int, got {size!r}")
+
+
+def _where(dim) -> str:
+    return "" if dim is None else f" in dimension {dim}"
+
+
+# ---------------------------------------------------------------------------------------
+# effective kernel size
+# ---------------------------------------------------------------------------------------
+
+
+def effective_kernel_size(kernel_size: IntOrTuple, dilation: IntOrTuple = 1) -> IntOrTuple:
+    """The span of a dilated kernel: ``K_eff = D·(K − 1) + 1``.
+
+    A 3-tap kernel with dilation 2 reads cells 0, 2 and 4, so it spans 5 cells:
+
+    >>> effective_kernel_size(3, 2)
+    5
+    >>> effective_kernel_size((3, 2), (1, 3))
+    (3, 4)
+    """
+    if _is_sequence(kernel_size) or _is_sequence(dilation):
+        n = len(kernel_size) if _is_sequence(kernel_size) else len(dilation)
+        ks = _broadcast("kernel_size", kernel_size, n)
+        ds = _broadcast("dilation", dilation, n)
+        return tuple(effective_kernel_size(k, d) for k, d in zip(ks, ds))
+    k = _check_int("kernel_size", kernel_size, 1)
+    d = _check_int("dilation", dilation, 1)
+    return d * (k - 1) + 1
+
+
+def _kernel_too_large(k: int, d: int, size: int, before: int, after: int, dim) -> ValueError:
+    eff = d * (k - 1) + 1
+    dilated = f" (dilated to {eff})" if d > 1 else ""
+    padded = size + before + after
+    return ValueError(
+        f"kernel_size {k}{dilated} is larger than the padded input {padded} "
+        f"(size {size} + padding {before} + {after}){_where(dim)}; "
+        "use more padding, padding='same' or a smaller kernel"
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# PyTorch's output size
+# ---------------------------------------------------------------------------------------
+
+
+def output_size(
+    size: IntOrTuple,
+    kernel_size: IntOrTuple,
+    stride: IntOrTuple = 1,
+    padding=0,
+    dilation: IntOrTuple = 1,
+    ceil_mode: bool = False,
+) -> IntOrTuple:
+    """Output size of a PyTorch convolution or pooling layer (one dimension or several).
+
+    ``out = ⌊(W + P_before + P_after − D·(K − 1) − 1) / S⌋ + 1``
+
+    The numerator is the number of cells the window can still move after its first
+    position; dividing by the stride counts the steps, the floor drops a last partial
+    step, and ``+ 1`` counts the first position.
+
+    ``padding`` is an int (both sides) or a ``(before, after)`` pair. With
+    ``ceil_mode=True`` (pooling only) the floor becomes a ceiling, but, as in PyTorch, a
+    last window that would start beyond the input and its left padding is dropped:
+    if ``(out − 1)·S ≥ W + P_before`` then ``out −= 1``.
+
+    >>> output_size(30, 3, padding=1)
+    30
+    >>> output_size(8, 3, stride=2, padding=(0, 1))
+    4
+    >>> output_size(5, 2, stride=2, ceil_mode=True)
+    3
+    >>> output_size((30, 30), 3, padding=((1, 1), (0, 2)))
+    (30, 30)
+    """
+    if not isinstance(ceil_mode, bool):
+        raise TypeError(f"ceil_mode must be True or False, got {ceil_mode!r}")
+    dims = _dims(size)
+    if dims is not None:
+        return _per_dimension(
+            _output_size_1d,
+            size,
+            dims,
+            kernel_size=kernel_size,
+            stride=stride,
+            padding=padding,
+            dilation=dilation,
+            ceil_mode=ceil_mode,
+        )
+    return _output_size_1d(size, kernel_size, stride, padding, dilation, ceil_mode)
+
+
+def _output_size_1d(size, kernel_size, stride, padding, dilation, ceil_mode, _dim=None) -> int:
+    w = _check_int("size", size, 1)
+    k = _check_int("kernel_size", kernel_size, 1)
+    s = _check_int("stride", stride, 1)
+    d = _check_int("dilation", dilation, 1)
+    before, after = _padding_pair("padding", padding)
+    span = w + before + after - (d * (k - 1) + 1)
+    if span < 0:
+        raise _kernel_too_large(k, d, w, before, after, _dim)
+    if not ceil_mode:
+        return span // s + 1
+    out = -(-span // s) + 1
+    if (out - 1) * s >= w + before:
+        out -= 1
+    return out
+
+
+def output_size_formula(
+    size: int,
+    kernel_size: int,
+    stride: int = 1,
+    padding=0,
+    dilation: int = 1,
+    ceil_mode: bool = False,
+) -> str:
+    """The output-size formula with the numbers substituted, as a learner writes it.
+
+    >>> output_size_formula(8, 3, stride=2, padding=(0, 1))
+    '⌊(8 + 0 + 1 − 3) / 2⌋ + 1 = 4'
+    >>> output_size_formula(7, 3, dilation=2, padding=1)
+    '⌊(7 + 1 + 1 − 2·(3 − 1) − 1) / 1⌋ + 1 = 5'
+
+    Raises the same errors as :func:`output_size`.
+    """
+    _one_dimension("output_size_formula", size)
+    out = output_size(size, kernel_size, stride, padding, dilation, ceil_mode)
+    before, after = _padding_pair("padding", padding)
+    kernel = f"{kernel_size}" if dilation == 1 else f"{dilation}·({kernel_size} − 1) − 1"
+    left, right = ("⌈", "⌉") if ceil_mode else ("⌊", "⌋")
+    text = f"{left}({size} + {before} + {after} − {kernel}) / {stride}{right} + 1"
+    if ceil_mode:
+        naive = -(-(size + before + after - (dilation * (kernel_size - 1) + 1)) // stride) + 1
+        if naive != out:
+            return f"{text} = {naive} − 1 (last window would start in the right padding) = {out}"
+    return f"{text} = {out}"
+
+
+def window_indices(
+    size: int,
+    kernel_size: int,
+    stride: int = 1,
+    padding=0,
+    dilation: int = 1,
+    ceil_mode: bool = False,
+) -> list[list[int]]:
+    """For each output position, the input cells its window reads (one dimension).
+
+    Indices are in input coordinates: ``-1, -2, …`` are cells of the padding before the
+    input, ``W, W + 1, …`` cells of the padding after it, and ``0 … W − 1`` real cells
+    (with ``ceil_mode`` a last window may also reach past the right padding, as in
+    PyTorch). Window ``i`` reads ``i·S − P_before + j·D`` for ``j = 0 … K − 1``.
+
+    >>> window_indices(8, 3, stride=2)
+    [[0, 1, 2], [2, 3, 4], [4, 5, 6]]
+    >>> window_indices(4, 2, stride=2, padding=(0, 1), dilation=1)
+    [[0, 1], [2, 3]]
+    """
+    _one_dimension("window_indices", size)
+    out = output_size(size, kernel_size, stride, padding, dilation, ceil_mode)
+    before, _ = _padding_pair("padding", padding)
+    return [
+        [i * stride - before + j * dilation for j in range(kernel_size)] for i in range(out)
+    ]
+
+
+# ---------------------------------------------------------------------------------------
+# Keras / TensorFlow
+# ---------------------------------------------------------------------------------------
+
+
+def _check_mode(padding) -> str:
+    if not isinstance(padding, str):
+        raise TypeError(
+            f"padding must be one of {', '.join(map(repr, KERAS_PADDING_MODES))}, "
+            f"got {type(padding).__name__} {padding!r}; for a number of cells use output_size"
+        )
+    mode = padding.lower()
+    if mode not in KERAS_PADDING_MODES:
+        raise ValueError(
+            f"padding must be one of {', '.join(map(repr, KERAS_PADDING_MODES))}, got {padding!r}"
+        )
+    return mode
+
+
+def keras_output_size(
+    size: IntOrTuple,
+    kernel_size: IntOrTuple,
+    stride: IntOrTuple = 1,
+    padding: str = "valid",
+    dilation: IntOrTuple = 1,
+) -> IntOrTuple:
+    """Output size of a Keras/TensorFlow convolution or pooling layer.
+
+    * ``'valid'``: ``out = ⌊(W − K_eff) / S⌋ + 1`` (no padding; the kernel must fit).
+    * ``'same'``: ``out = ⌈W / S⌉`` — whatever the kernel; TensorFlow pads to make it so.
+    * ``'causal'`` (1-D only): all ``D·(K − 1)`` padding on the left, so also ``⌈W / S⌉``.
+
+    Keras refuses ``strides > 1`` together with ``dilation_rate > 1`` in its convolution
+    layers; this function still follows the same formulas for such a configuration,
+    because PyTorch runs it and the definition is unambiguous.
+
+    >>> keras_output_size(30, 3)
+    28
+    >>> keras_output_size(30, 2, stride=2, padding="same")
+    15
+    >>> keras_output_size((31, 32), 3, stride=2, padding="same")
+    (16, 16)
+    """
+    mode = _check_mode(padding)
+    dims = _dims(size)
+    if dims is not None:
+        if mode == "causal" and len(dims) != 1:
+            raise ValueError(
+                f"padding='causal' exists only for 1-D layers (Conv1D), but size has "
+                f"{len(dims)} dimensions"
+            )
+        return _per_dimension(
+            _keras_output_size_1d,
+            size,
+            dims,
+            kernel_size=kernel_size,
+            stride=stride,
+            mode=mode,
+            dilation=dilation,
+        )
+    return _keras_output_size_1d(size, kernel_size, stride, mode, dilation)
+
+
+def _keras_output_size_1d(size, kernel_size, stride, mode, dilation, _dim=None) -> int:
+    w = _check_int("size", size, 1)
+    k = _check_int("kernel_size", kernel_size, 1)
+    s = _check_int("stride", stride, 1)
+    d = _check_int("dilation", dilation, 1)
+    if mode == "valid":
+        span = w - (d * (k - 1) + 1)
+        if span < 0:
+            raise _kernel_too_large(k, d, w, 0, 0, _dim)
+        return span // s + 1
+    return -(-w // s)
+
+
+def same_padding(
+    size: IntOrTuple,
+    kernel_size: IntOrTuple,
+    stride: IntOrTuple = 1,
+    dilation: IntOrTuple = 1,
+) -> Union[Pair, tuple[Pair, ...]]:
+    """TensorFlow's ``'same'`` padding split ``(before, after)``.
+
+    ``out = ⌈W / S⌉``, ``total = max((out − 1)·S + K_eff − W, 0)``,
+    ``before = ⌊total / 2⌋``, ``after = total − before`` — the odd cell goes after
+    (bottom/right), in TensorFlow and in PyTorch's ``padding='same'`` alike.
+
+    The split depends on ``W``, not only on the kernel: with K=3, S=2 it is ``(1, 1)``
+    for W=5 and ``(0, 1)`` for W=6.
+
+    >>> same_padding(5, 3, 2), same_padding(6, 3, 2)
+    ((1, 1), (0, 1))
+    >>> same_padding(224, 7, 2)
+    (2, 3)
+    >>> same_padding((31, 32), 3, 2)
+    ((1, 1), (0, 1))
+    """
+    dims = _dims(size)
+    if dims is not None:
+        return _per_dimension(
+            _same_padding_1d, size, dims, kernel_size=kernel_size, stride=stride, dilation=dilation
+        )
+    return _same_padding_1d(size, kernel_size, stride, dilation)
+
+
+def _same_padding_1d(size, kernel_size, stride, dilation, _dim=None) -> Pair:
+    w = _check_int("size", size, 1)
+    k = _check_int("kernel_size", kernel_size, 1)
+    s = _check_int("stride", stride, 1)
+    d = _check_int("dilation", dilation, 1)
+    out = -(-w // s)
+    total = max((out - 1) * s + d * (k - 1) + 1 - w, 0)
+    return (total // 2, total - total // 2)
+
+
+# ---------------------------------------------------------------------------------------
+# Keras 'same' in PyTorch
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TorchPadding:
+    """How to get Keras/TensorFlow ``'same'`` in PyTorch for one configuration.
+
+    * ``symmetric`` — True when the layer's own ``padding=`` reproduces it exactly.
+    * ``padding`` — the value for the layer's ``padding=`` argument (an int, or a tuple
+      with one int per dimension); ``0`` when the split is not symmetric.
+    * ``pad`` — ``None`` when symmetric; otherwise the explicit pad in ``F.pad`` /
+      ``nn.ZeroPad2d`` order, *last dimension first*: ``(left, right, top, bottom)``
+      in 2-D.
+    * ``code`` — PyTorch line(s) to paste.
+    """
+
+    symmetric: bool
+    padding: IntOrTuple
+    pad: tuple[int, ...] | None
+    code: str
+
+
+def torch_padding(
+    size: IntOrTuple,
+    kernel_size: IntOrTuple,
+    stride: IntOrTuple = 1,
+    dilation: IntOrTuple = 1,
+) -> TorchPadding:
+    """What to write in PyTorch to get Keras ``padding='same'``.
+
+    When TensorFlow's split ``(before, after)`` has ``before == after`` in every
+    dimension, ``padding=before`` on the layer is exact. Otherwise the input needs an
+    explicit, asymmetric pad first (``F.pad``/``nn.ZeroPad2d`` take the *last* dimension
+    first), then the layer runs with ``padding=0``.
+
+    >>> torch_padding(30, 3).padding
+    1
+    >>> tp = torch_padding((8, 8), 3, stride=2)
+    >>> tp.symmetric, tp.pad
+    (False, (0, 1, 0, 1))
+    >>> print(tp.code)
+    nn.ZeroPad2d((0, 1, 0, 1))  # (left, right, top, bottom)
+    nn.Conv2d(in_channels, out_channels, kernel_size=3, stride=2, padding=0)
+    """
+    dims = _dims(size)
+    splits = same_padding(size, kernel_size, stride, dilation)
+    if dims is None:
+        splits_seq = (splits,)
+    else:
+        splits_seq = splits
+    symmetric = all(b == a for b, a in splits_seq)
+    if symmetric:
+        per_dim = tuple(b for b, _ in splits_seq)
+        padding = per_dim[0] if dims is None else per_dim
+        pad = None
+    else:
+        padding = 0
+        pad = tuple(p for split in reversed(splits_seq) for p in split)
+    n = 1 if dims is None else len(dims)
+    code = _torch_code(n, kernel_size, stride, dilation, padding, pad)
+    return TorchPadding(symmetric=symmetric, padding=padding, pad=pad, code=code)
+
+
+def _compact(value, n: int) -> str:
+    """``3`` for 3 or (3, 3); ``(3, 2)`` for a per-dimension tuple that differs."""
+    if _is_sequence(value):
+        value = tuple(int(v) for v in value)
+        if len(set(value)) == 1:
+            return str(value[0])
+        return str(value)
+    return str(int(value))
+
+
+_PAD_NAMES = {1: "(left, right)", 2: "(left, right, top, bottom)", 3: "(left, right, top, bottom, front, back)"}
+
+
+def _torch_code(n, kernel_size, stride, dilation, padding, pad) -> str:
+    conv = f"nn.Conv{n}d" if n in (1, 2, 3) else "F.conv"
+    args = [f"kernel_size={_compact(kernel_size, n)}", f"stride={_compact(stride, n)}"]
+    args.append(f"padding={_compact(padding, n)}")
+    if _compact(dilation, n) != "1":
+        args.append(f"dilation={_compact(dilation, n)}")
+    layer = f"{conv}(in_channels, out_channels, {', '.join(args)})"
+    if pad is None:
+        return layer
+    if n == 1:
+        pad_line = f"nn.ConstantPad1d({pad}, 0.0)  # {_PAD_NAMES[1]}"
+    elif n in (2, 3):
+        pad_line = f"nn.ZeroPad{n}d({pad})  # {_PAD_NAMES[n]}"
+    else:
+        pad_line = f"x = F.pad(x, {pad})  # last dimension first"
+    return f"{pad_line}\n{layer}"

@@ -1,0 +1,18 @@
+"""Shared test settings: one Hypothesis profile for every property test, Keras on torch."""
+
+import os
+
+os.environ.setdefault("KERAS_BACKEND", "torch")
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+# The example count is stated in the README's "Testing" section; keep the two in step.
+settings.register_profile(
+    "samepad",
+    max_examples=300,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "samepad"))
