@@ -15,4 +15,6 @@ settings.register_profile(
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow],
 )
+# A quick profile for edit-run loops only (HYPOTHESIS_PROFILE=dev); CI uses "samepad".
+settings.register_profile("dev", max_examples=25, deadline=None, derandomize=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "samepad"))
