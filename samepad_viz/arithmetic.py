@@ -17,10 +17,8 @@ an n-tuple, and the result is an n-tuple).
 
 from __future__ import annotations
 
-import math
 import numbers
 from dataclasses import dataclass
-from typing import Union
 
 __all__ = [
     "TorchPadding",
@@ -34,7 +32,7 @@ __all__ = [
 ]
 
 Pair = tuple[int, int]
-IntOrTuple = Union[int, tuple[int, ...]]
+IntOrTuple = int | tuple[int, ...]
 
 KERAS_PADDING_MODES = ("valid", "same", "causal")
 
@@ -147,7 +145,7 @@ def effective_kernel_size(kernel_size: IntOrTuple, dilation: IntOrTuple = 1) -> 
         n = len(kernel_size) if _is_sequence(kernel_size) else len(dilation)
         ks = _broadcast("kernel_size", kernel_size, n)
         ds = _broadcast("dilation", dilation, n)
-        return tuple(effective_kernel_size(k, d) for k, d in zip(ks, ds))
+        return tuple(effective_kernel_size(k, d) for k, d in zip(ks, ds, strict=True))
     k = _check_int("kernel_size", kernel_size, 1)
     d = _check_int("dilation", dilation, 1)
     return d * (k - 1) + 1
@@ -372,7 +370,7 @@ def same_padding(
     kernel_size: IntOrTuple,
     stride: IntOrTuple = 1,
     dilation: IntOrTuple = 1,
-) -> Union[Pair, tuple[Pair, ...]]:
+) -> Pair | tuple[Pair, ...]:
     """TensorFlow's ``'same'`` padding split ``(before, after)``.
 
     ``out = ⌈W / S⌉``, ``total = max((out − 1)·S + K_eff − W, 0)``,
@@ -455,10 +453,7 @@ def torch_padding(
     """
     dims = _dims(size)
     splits = same_padding(size, kernel_size, stride, dilation)
-    if dims is None:
-        splits_seq = (splits,)
-    else:
-        splits_seq = splits
+    splits_seq = (splits,) if dims is None else splits
     symmetric = all(b == a for b, a in splits_seq)
     if symmetric:
         per_dim = tuple(b for b, _ in splits_seq)
@@ -482,7 +477,11 @@ def _compact(value, n: int) -> str:
     return str(int(value))
 
 
-_PAD_NAMES = {1: "(left, right)", 2: "(left, right, top, bottom)", 3: "(left, right, top, bottom, front, back)"}
+_PAD_NAMES = {
+    1: "(left, right)",
+    2: "(left, right, top, bottom)",
+    3: "(left, right, top, bottom, front, back)",
+}
 
 
 def _torch_code(n, kernel_size, stride, dilation, padding, pad) -> str:
