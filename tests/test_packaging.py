@@ -167,7 +167,9 @@ def test_readme_links_every_notebook_in_binder_and_nothing_else():
 def _readme_commands() -> list[str]:
     block = re.search(r"<!-- commands -->\s*```(?:bash|sh)?\n(.*?)```", README, re.S)
     assert block, "README has no commands block after <!-- commands -->"
-    return [ln.strip() for ln in block.group(1).splitlines() if ln.strip() and not ln.startswith("#")]
+    return [
+        ln.strip() for ln in block.group(1).splitlines() if ln.strip() and not ln.startswith("#")
+    ]
 
 
 def test_readme_gives_exactly_two_commands_and_ci_runs_the_test_one():
@@ -197,7 +199,9 @@ def test_notebook_is_stored_run_in_order_and_clean(path):
     nb = json.loads(text)
     code = [c for c in nb["cells"] if c["cell_type"] == "code" and "".join(c["source"]).strip()]
     counts = [c["execution_count"] for c in code]
-    assert counts == list(range(1, len(code) + 1)), f"execution counts {counts}: restart and run all"
+    assert counts == list(range(1, len(code) + 1)), (
+        f"execution counts {counts}: restart and run all"
+    )
     assert set(nb["metadata"]) <= {"kernelspec", "language_info"}, nb["metadata"].keys()
     for cell in nb["cells"]:
         assert set(cell.get("metadata", {})) <= {"tags"}, cell.get("metadata")
