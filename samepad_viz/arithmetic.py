@@ -70,16 +70,31 @@ def _dims(size) -> tuple[int, ...] | None:
     return None
 
 
-def _broadcast(name: str, value, n: int) -> tuple:
+def _dimensions(n: int) -> str:
+    return "1 dimension" if n == 1 else f"{n} dimensions"
+
+
+def _broadcast(name: str, value, n: int, reference: str = "") -> tuple:
     """One value for all n dimensions, or exactly n values."""
     if _is_sequence(value):
         if len(value) != n:
+            reference = reference or f"size has {_dimensions(n)}"
             raise ValueError(
-                f"{name} has {len(value)} entries but size has {n} dimensions; "
+                f"{name} has {len(value)} entries but {reference}; "
                 f"give one value for all dimensions or exactly {n}"
             )
         return tuple(value)
     return (value,) * n
+
+
+def _scalar_only(size, **kwargs) -> None:
+    """With an int ``size``, refuse per-dimension tuples for the other arguments."""
+    for name, value in kwargs.items():
+        if _is_sequence(value):
+            raise TypeError(
+                f"{name} is the tuple {tuple(value)!r} but size is the single int {size!r}; "
+                f"for several dimensions give size as a tuple too, one entry per dimension"
+            )
 
 
 def _padding_pair(name: str, padding) -> Pair:
@@ -88,6 +103,11 @@ def _padding_pair(name: str, padding) -> Pair:
         if len(padding) != 2:
             raise ValueError(
                 f"{name} must be an int or a (before, after) pair, got {tuple(padding)!r}"
+            )
+        if any(_is_sequence(p) for p in padding):
+            raise TypeError(
+                f"{name} must be an int or a (before, after) pair of ints for one dimension, "
+                f"got {tuple(padding)!r}; for several dimensions give size as a tuple too"
             )
         return (
             _check_int(f"{name} before", padding[0], 0),
@@ -143,8 +163,8 @@ def effective_kernel_size(kernel_size: IntOrTuple, dilation: IntOrTuple = 1) -> 
     """
     if _is_sequence(kernel_size) or _is_sequence(dilation):
         n = len(kernel_size) if _is_sequence(kernel_size) else len(dilation)
-        ks = _broadcast("kernel_size", kernel_size, n)
-        ds = _broadcast("dilation", dilation, n)
+        ks = _broadcast("kernel_size", kernel_size, n, reference=f"dilation has {n}")
+        ds = _broadcast("dilation", dilation, n, reference=f"kernel_size has {n}")
         return tuple(effective_kernel_size(k, d) for k, d in zip(ks, ds, strict=True))
     k = _check_int("kernel_size", kernel_size, 1)
     d = _check_int("dilation", dilation, 1)
@@ -211,6 +231,7 @@ def output_size(
             dilation=dilation,
             ceil_mode=ceil_mode,
         )
+    _scalar_only(size, kernel_size=kernel_size, stride=stride, dilation=dilation)
     return _output_size_1d(size, kernel_size, stride, padding, dilation, ceil_mode)
 
 
@@ -338,7 +359,7 @@ def keras_output_size(
         if mode == "causal" and len(dims) != 1:
             raise ValueError(
                 f"padding='causal' exists only for 1-D layers (Conv1D), but size has "
-                f"{len(dims)} dimensions"
+                f"{_dimensions(len(dims))}"
             )
         return _per_dimension(
             _keras_output_size_1d,
@@ -349,6 +370,7 @@ def keras_output_size(
             mode=mode,
             dilation=dilation,
         )
+    _scalar_only(size, kernel_size=kernel_size, stride=stride, dilation=dilation)
     return _keras_output_size_1d(size, kernel_size, stride, mode, dilation)
 
 
@@ -392,6 +414,7 @@ def same_padding(
         return _per_dimension(
             _same_padding_1d, size, dims, kernel_size=kernel_size, stride=stride, dilation=dilation
         )
+    _scalar_only(size, kernel_size=kernel_size, stride=stride, dilation=dilation)
     return _same_padding_1d(size, kernel_size, stride, dilation)
 
 
@@ -485,7 +508,13 @@ _PAD_NAMES = {
 
 
 def _torch_code(n, kernel_size, stride, dilation, padding, pad) -> str:
-    conv = f"nn.Conv{n}d" if n in (1, 2, 3) else "F.conv"
+    if n not in (1, 2, 3):
+        # torch.nn has no convolution layer beyond 3-D: say so in a comment, give the pad.
+        note = f"# torch.nn has no {n}-D convolution layer; run your own with padding="
+        if pad is None:
+            return f"{note}{_compact(padding, n)}"
+        return f"x = F.pad(x, {pad})  # last dimension first\n{note}0"
+    conv = f"nn.Conv{n}d"
     args = [f"kernel_size={_compact(kernel_size, n)}", f"stride={_compact(stride, n)}"]
     args.append(f"padding={_compact(padding, n)}")
     if _compact(dilation, n) != "1":
