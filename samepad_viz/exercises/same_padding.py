@@ -1,0 +1,310 @@
+"""Exercise checkers for notebook 02 — 'same' padding: symmetric versus asymmetric.
+
+Each ``check_*`` function takes the learner's answer, prints whether it is right and why,
+and returns ``True`` (right), ``False`` (wrong) or ``None`` (no answer yet, or an answer of
+the wrong kind). The truth always comes from :mod:`samepad_viz.arithmetic`; nothing here
+hard-codes a padding.
+
+>>> check_split(None)
+Replace None with your answer: a (before, after) pair of ints, e.g. (0, 0).
+Hint: out = ⌈W / S⌉, total = (out − 1)·S + K − W, and the odd cell goes after.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+from ..arithmetic import keras_output_size, output_size, same_padding, torch_padding
+
+__all__ = [
+    "SPLIT_LAYER",
+    "SYMMETRIC_CONFIGS",
+    "PAD_LAYER",
+    "MODEL_LAYERS",
+    "check_split",
+    "check_symmetric",
+    "check_pad",
+    "check_model_paddings",
+]
+
+
+# ---------------------------------------------------------------------------------------
+# shared wording
+# ---------------------------------------------------------------------------------------
+
+
+def _missing(what: str, example: str, hint: str) -> None:
+    print(f"Replace None with your answer: {what}, e.g. {example}.")
+    print(f"Hint: {hint}")
+
+
+def _bad_type(what: str, example: str, answer) -> None:
+    print(
+        f"Your answer should be {what}, e.g. {example}; "
+        f"got {type(answer).__name__} {answer!r}. Change it and run the cell again."
+    )
+
+
+def _right(reason: str) -> bool:
+    print(f"Right! {reason}")
+    return True
+
+
+def _wrong(reason: str) -> bool:
+    print(f"Not yet. {reason}")
+    return False
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def _int_tuple(answer, length: int) -> tuple[int, ...] | None:
+    """``answer`` as a tuple of ``length`` non-negative ints, or None if it is not one."""
+    if not isinstance(answer, (tuple, list)) or len(answer) != length:
+        return None
+    if not all(_is_int(v) and v >= 0 for v in answer):
+        return None
+    return tuple(int(v) for v in answer)
+
+
+def _describe(config: dict) -> str:
+    parts = [f"W={config['size']}", f"K={config['kernel_size']}", f"S={config['stride']}"]
+    if config.get("dilation", 1) != 1:
+        parts.append(f"D={config['dilation']}")
+    return ", ".join(parts)
+
+
+# ---------------------------------------------------------------------------------------
+# Exercise 1: TensorFlow's split for one layer
+# ---------------------------------------------------------------------------------------
+
+#: Keras ``Conv2D(kernel_size=5, strides=2, padding='same')`` on a 28-pixel-wide input.
+SPLIT_LAYER = {"size": 28, "kernel_size": 5, "stride": 2}
+
+
+def check_split(answer) -> bool | None:
+    """Exercise 1: the ``(before, after)`` padding TensorFlow uses for :data:`SPLIT_LAYER`.
+
+    >>> check_split(same_padding(**SPLIT_LAYER))  # doctest: +ELLIPSIS
+    Right! ...
+    True
+    """
+    layer = SPLIT_LAYER
+    w, k, s = layer["size"], layer["kernel_size"], layer["stride"]
+    what, example = "a (before, after) pair of ints", "(0, 0)"
+    if answer is None:
+        _missing(
+            what,
+            example,
+            "out = ⌈W / S⌉, total = (out − 1)·S + K − W, and the odd cell goes after.",
+        )
+        return None
+    pair = _int_tuple(answer, 2)
+    if pair is None:
+        _bad_type(what, example, answer)
+        return None
+    truth = same_padding(w, k, s)
+    out = keras_output_size(w, k, s, "same")
+    total = truth[0] + truth[1]
+    derivation = (
+        f"out = ⌈{w}/{s}⌉ = {out}; total = ({out} − 1)·{s} + {k} − {w} = {total}; "
+        f"before = ⌊{total}/2⌋ = {truth[0]}, after = {total} − {truth[0]} = {truth[1]}."
+    )
+    if pair == truth:
+        return _right(derivation)
+    if pair == truth[::-1]:
+        return _wrong(
+            f"{pair} has the right total but the extra cell on the wrong side: TensorFlow "
+            f"(and PyTorch's padding='same') put it after, at the bottom/right. {derivation}"
+        )
+    shape = output_size(w, k, s, padding=pair)
+    if shape == out:
+        return _wrong(
+            f"{pair} gives the right output size ({shape}) but not TensorFlow's split, so the "
+            f"windows sit elsewhere and the values differ. {derivation}"
+        )
+    return _wrong(
+        f"With padding {pair} the output has {shape} cells, Keras' 'same' gives {out}. {derivation}"
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Exercise 2: which configurations does a symmetric padding= reproduce?
+# ---------------------------------------------------------------------------------------
+
+#: Keras ``'same'`` layers, one dimension each; which can PyTorch's ``padding=<int>`` copy?
+SYMMETRIC_CONFIGS = {
+    "A": {"size": 30, "kernel_size": 3, "stride": 1},
+    "B": {"size": 30, "kernel_size": 4, "stride": 1},
+    "C": {"size": 31, "kernel_size": 3, "stride": 2},
+    "D": {"size": 32, "kernel_size": 3, "stride": 2},
+    "E": {"size": 10, "kernel_size": 2, "stride": 1, "dilation": 2},
+    "F": {"size": 30, "kernel_size": 2, "stride": 2},
+    "G": {"size": 224, "kernel_size": 7, "stride": 2},
+}
+
+
+def _letters(answer) -> set[str] | None:
+    if isinstance(answer, str):
+        items = [c for c in answer if not c.isspace() and c != ","]
+    elif isinstance(answer, (set, frozenset, list, tuple)):
+        items = list(answer)
+    else:
+        return None
+    if not all(isinstance(c, str) for c in items):
+        return None
+    return {c.strip().upper() for c in items}
+
+
+def check_symmetric(answer) -> bool | None:
+    """Exercise 2: the letters of :data:`SYMMETRIC_CONFIGS` that a symmetric
+    ``padding=<int>`` reproduces exactly (values, not just shape).
+
+    >>> check_symmetric({"A", "C", "E", "F"})  # doctest: +ELLIPSIS
+    Right! ...
+    True
+    """
+    what, example = "a set of letters", '{"A", "B"}'
+    if answer is None:
+        _missing(
+            what,
+            example,
+            "compute TensorFlow's (before, after) for each row: "
+            "padding=<int> works exactly when before == after.",
+        )
+        return None
+    chosen = _letters(answer)
+    if chosen is None:
+        _bad_type(what, example, answer)
+        return None
+    unknown = sorted(chosen - set(SYMMETRIC_CONFIGS))
+    if unknown:
+        print(
+            f"There is no configuration {', '.join(unknown)}: choose among "
+            f"{', '.join(SYMMETRIC_CONFIGS)}."
+        )
+        return None
+    reasons, right = [], True
+    for letter, config in SYMMETRIC_CONFIGS.items():
+        plan = torch_padding(**config)
+        split = same_padding(**config)
+        if plan.symmetric and letter not in chosen:
+            right = False
+            reasons.append(
+                f"{letter} ({_describe(config)}): TensorFlow pads {split}, "
+                f"so padding={plan.padding} is exact."
+            )
+        elif not plan.symmetric and letter in chosen:
+            right = False
+            reasons.append(
+                f"{letter} ({_describe(config)}): TensorFlow pads {split}, "
+                f"which no single padding= can express."
+            )
+    if right:
+        splits = "; ".join(
+            f"{letter} {same_padding(**config)}" for letter, config in SYMMETRIC_CONFIGS.items()
+        )
+        return _right(f"TensorFlow's splits: {splits}.")
+    return _wrong(" ".join(reasons))
+
+
+# ---------------------------------------------------------------------------------------
+# Exercise 3: the F.pad tuple, last dimension first
+# ---------------------------------------------------------------------------------------
+
+#: Keras ``Conv2D(kernel_size=3, strides=2, padding='same')`` on an input of height 7 and
+#: width 8 (PyTorch shape ``(N, C, 7, 8)``).
+PAD_LAYER = {"size": (7, 8), "kernel_size": 3, "stride": 2}
+
+
+def check_pad(answer) -> bool | None:
+    """Exercise 3: the 4-tuple for ``F.pad(x, ...)`` before a ``padding=0`` convolution.
+
+    >>> check_pad(torch_padding(**PAD_LAYER).pad)  # doctest: +ELLIPSIS
+    Right! ...
+    True
+    """
+    what, example = "a tuple of four ints for F.pad", "(0, 0, 0, 0)"
+    if answer is None:
+        _missing(
+            what,
+            example,
+            "find TensorFlow's (before, after) for the height and for "
+            "the width, then remember that F.pad starts with the LAST dimension.",
+        )
+        return None
+    pad = _int_tuple(answer, 4)
+    if pad is None:
+        _bad_type(what, example, answer)
+        return None
+    (top, bottom), (left, right) = same_padding(**PAD_LAYER)
+    truth = torch_padding(**PAD_LAYER).pad
+    h, w = PAD_LAYER["size"]
+    splits = (
+        f"TensorFlow pads the height ({h}) by ({top}, {bottom}) and the width ({w}) by "
+        f"({left}, {right}); F.pad wants (left, right, top, bottom) = {truth}."
+    )
+    if pad == truth:
+        return _right(splits)
+    if pad == (top, bottom, left, right):
+        return _wrong(f"{pad} lists the height first. {splits}")
+    if pad == (right, left, bottom, top):
+        return _wrong(f"{pad} puts the extra cells before (left/top). {splits}")
+    return _wrong(splits)
+
+
+# ---------------------------------------------------------------------------------------
+# Exercise 4: the 'same' layers of the project's Keras model
+# ---------------------------------------------------------------------------------------
+
+#: The three ``'same'`` layers of the Keras model in the project brief (30×30 after the
+#: first, valid, convolution): Conv2D 3×3, MaxPooling2D 2×2/2, then Conv2D 3×3 on 15×15.
+MODEL_LAYERS = (
+    ("Conv2D(64, (3, 3), padding='same')", {"size": 30, "kernel_size": 3, "stride": 1}),
+    ("MaxPooling2D(2, 2, padding='same')", {"size": 30, "kernel_size": 2, "stride": 2}),
+    ("Conv2D(128, (3, 3), padding='same')", {"size": 15, "kernel_size": 3, "stride": 1}),
+)
+
+
+def check_model_paddings(answer) -> bool | None:
+    """Exercise 4: the PyTorch ``padding=`` int for each of :data:`MODEL_LAYERS`.
+
+    >>> check_model_paddings(tuple(torch_padding(**c).padding for _, c in MODEL_LAYERS))
+    ... # doctest: +ELLIPSIS
+    Right! ...
+    True
+    """
+    n = len(MODEL_LAYERS)
+    what, example = f"a tuple of {n} ints, one padding= per layer", "(0, 0, 0)"
+    if answer is None:
+        _missing(
+            what,
+            example,
+            "for each layer compute TensorFlow's split on its input "
+            "size; a 2×2/2 pool on an even size needs no padding at all.",
+        )
+        return None
+    values = _int_tuple(answer, n)
+    if values is None:
+        _bad_type(what, example, answer)
+        return None
+    reasons, right = [], True
+    for (name, config), value in zip(MODEL_LAYERS, values, strict=True):
+        plan = torch_padding(**config)
+        split = same_padding(**config)
+        size, want = config["size"], keras_output_size(**config, padding="same")
+        if not plan.symmetric:  # pragma: no cover - the model's layers are all symmetric
+            reasons.append(f"{name}: TensorFlow pads {split}; no padding= is exact.")
+            right = False
+        elif value == plan.padding:
+            reasons.append(f"{name} on {size}: split {split} → padding={value}.")
+        else:
+            got = output_size(size, config["kernel_size"], config["stride"], padding=value)
+            right = False
+            reasons.append(
+                f"{name} on {size}: TensorFlow pads {split}, so padding={plan.padding}; "
+                f"padding={value} gives {got} cells where Keras gives {want}."
+            )
+    text = " ".join(reasons)
+    return _right(text) if right else _wrong(text)
