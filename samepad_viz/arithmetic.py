@@ -206,7 +206,9 @@ def output_size(
     ``padding`` is an int (both sides) or a ``(before, after)`` pair. With
     ``ceil_mode=True`` (pooling only) the floor becomes a ceiling, but, as in PyTorch, a
     last window that would start beyond the input and its left padding is dropped:
-    if ``(out − 1)·S ≥ W + P_before`` then ``out −= 1``.
+    if ``(out − 1)·S ≥ W + P_before`` then ``out −= 1``. The ceiling also lets PyTorch's
+    pooling run a kernel up to ``S − 1`` cells larger than the padded input (one window
+    that overhangs the end), so ``ceil_mode=True`` accepts that too.
 
     >>> output_size(30, 3, padding=1)
     30
@@ -214,6 +216,8 @@ def output_size(
     4
     >>> output_size(5, 2, stride=2, ceil_mode=True)
     3
+    >>> output_size(3, 5, stride=3, ceil_mode=True)
+    1
     >>> output_size((30, 30), 3, padding=((1, 1), (0, 2)))
     (30, 30)
     """
@@ -242,13 +246,17 @@ def _output_size_1d(size, kernel_size, stride, padding, dilation, ceil_mode, _di
     d = _check_int("dilation", dilation, 1)
     before, after = _padding_pair("padding", padding)
     span = w + before + after - (d * (k - 1) + 1)
-    if span < 0:
-        raise _kernel_too_large(k, d, w, before, after, _dim)
     if not ceil_mode:
+        if span < 0:
+            raise _kernel_too_large(k, d, w, before, after, _dim)
         return span // s + 1
+    # PyTorch's pooling: ceil((span) / S) + 1 (which may let the one window overhang the
+    # padded input by up to S − 1 cells), then drop a last window starting past P_before + W.
     out = -(-span // s) + 1
     if (out - 1) * s >= w + before:
         out -= 1
+    if out < 1:
+        raise _kernel_too_large(k, d, w, before, after, _dim)
     return out
 
 
