@@ -1,22 +1,25 @@
 """Exercise checkers for notebook 02 — 'same' padding: symmetric versus asymmetric.
 
 Each ``check_*`` function takes the learner's answer, prints whether it is right and why,
-and returns ``True`` (right), ``False`` (wrong) or ``None`` (no answer yet, or an answer of
-the wrong kind). The truth always comes from :mod:`samepad_viz.arithmetic`; nothing here
-hard-codes a padding.
+and returns a :class:`Feedback` (true when right). The truth always comes from
+:mod:`samepad_viz.arithmetic`; nothing here hard-codes a padding.
 
->>> check_split(None)
-Replace None with your answer: a (before, after) pair of ints, e.g. (0, 0).
+>>> feedback = check_split(None)
+✏️ Replace None with your answer: a (before, after) pair of ints, e.g. (0, 0).
 Hint: out = ⌈W / S⌉, total = (out − 1)·S + K − W, and the odd cell goes after.
+>>> bool(feedback), feedback.answered
+(False, False)
 """
 
 from __future__ import annotations
 
 import numbers
+from dataclasses import dataclass
 
 from ..arithmetic import keras_output_size, output_size, same_padding, torch_padding
 
 __all__ = [
+    "Feedback",
     "SPLIT_LAYER",
     "SYMMETRIC_CONFIGS",
     "PAD_LAYER",
@@ -33,26 +36,54 @@ __all__ = [
 # ---------------------------------------------------------------------------------------
 
 
-def _missing(what: str, example: str, hint: str) -> None:
-    print(f"Replace None with your answer: {what}, e.g. {example}.")
-    print(f"Hint: {hint}")
+@dataclass(frozen=True)
+class Feedback:
+    """The verdict on one answer: ``correct`` and the ``message`` that explains it.
+
+    ``answered`` is False when the answer was None or not of the asked kind. The checker
+    has already printed the message, so in a notebook this object displays nothing;
+    ``bool(feedback)`` is ``feedback.correct``.
+    """
+
+    correct: bool
+    message: str
+    answered: bool = True
+
+    def __bool__(self) -> bool:
+        return self.correct
+
+    def _ipython_display_(self) -> None:  # already printed by the checker
+        return None
 
 
-def _bad_type(what: str, example: str, answer) -> None:
-    print(
-        f"Your answer should be {what}, e.g. {example}; "
-        f"got {type(answer).__name__} {answer!r}. Change it and run the cell again."
+def _say(text: str, correct: bool, answered: bool = True) -> Feedback:
+    print(text)
+    return Feedback(correct, text, answered)
+
+
+def _missing(what: str, example: str, hint: str) -> Feedback:
+    return _say(
+        f"✏️ Replace None with your answer: {what}, e.g. {example}.\nHint: {hint}",
+        False,
+        answered=False,
     )
 
 
-def _right(reason: str) -> bool:
-    print(f"Right! {reason}")
-    return True
+def _bad_type(what: str, example: str, answer) -> Feedback:
+    return _say(
+        f"✏️ Your answer should be {what}, e.g. {example}; "
+        f"got {type(answer).__name__} {answer!r}. Change it and run the cell again.",
+        False,
+        answered=False,
+    )
 
 
-def _wrong(reason: str) -> bool:
-    print(f"Not yet. {reason}")
-    return False
+def _right(reason: str) -> Feedback:
+    return _say(f"✅ Right. {reason}", True)
+
+
+def _wrong(reason: str) -> Feedback:
+    return _say(f"❌ Not yet. {reason}", False)
 
 
 def _is_int(value) -> bool:
@@ -83,27 +114,24 @@ def _describe(config: dict) -> str:
 SPLIT_LAYER = {"size": 28, "kernel_size": 5, "stride": 2}
 
 
-def check_split(answer) -> bool | None:
+def check_split(answer) -> Feedback:
     """Exercise 1: the ``(before, after)`` padding TensorFlow uses for :data:`SPLIT_LAYER`.
 
-    >>> check_split(same_padding(**SPLIT_LAYER))  # doctest: +ELLIPSIS
-    Right! ...
-    True
+    >>> _ = check_split(same_padding(**SPLIT_LAYER))  # doctest: +ELLIPSIS
+    ✅ Right. ...
     """
     layer = SPLIT_LAYER
     w, k, s = layer["size"], layer["kernel_size"], layer["stride"]
     what, example = "a (before, after) pair of ints", "(0, 0)"
     if answer is None:
-        _missing(
+        return _missing(
             what,
             example,
             "out = ⌈W / S⌉, total = (out − 1)·S + K − W, and the odd cell goes after.",
         )
-        return None
     pair = _int_tuple(answer, 2)
     if pair is None:
-        _bad_type(what, example, answer)
-        return None
+        return _bad_type(what, example, answer)
     truth = same_padding(w, k, s)
     out = keras_output_size(w, k, s, "same")
     total = truth[0] + truth[1]
@@ -157,34 +185,32 @@ def _letters(answer) -> set[str] | None:
     return {c.strip().upper() for c in items}
 
 
-def check_symmetric(answer) -> bool | None:
+def check_symmetric(answer) -> Feedback:
     """Exercise 2: the letters of :data:`SYMMETRIC_CONFIGS` that a symmetric
     ``padding=<int>`` reproduces exactly (values, not just shape).
 
-    >>> check_symmetric({"A", "C", "E", "F"})  # doctest: +ELLIPSIS
-    Right! ...
-    True
+    >>> _ = check_symmetric({"A", "C", "E", "F"})  # doctest: +ELLIPSIS
+    ✅ Right. ...
     """
     what, example = "a set of letters", '{"A", "B"}'
     if answer is None:
-        _missing(
+        return _missing(
             what,
             example,
             "compute TensorFlow's (before, after) for each row: "
             "padding=<int> works exactly when before == after.",
         )
-        return None
     chosen = _letters(answer)
     if chosen is None:
-        _bad_type(what, example, answer)
-        return None
+        return _bad_type(what, example, answer)
     unknown = sorted(chosen - set(SYMMETRIC_CONFIGS))
     if unknown:
-        print(
-            f"There is no configuration {', '.join(unknown)}: choose among "
-            f"{', '.join(SYMMETRIC_CONFIGS)}."
+        return _say(
+            f"✏️ There is no configuration {', '.join(unknown)}: choose among "
+            f"{', '.join(SYMMETRIC_CONFIGS)}.",
+            False,
+            answered=False,
         )
-        return None
     reasons, right = [], True
     for letter, config in SYMMETRIC_CONFIGS.items():
         plan = torch_padding(**config)
@@ -218,26 +244,23 @@ def check_symmetric(answer) -> bool | None:
 PAD_LAYER = {"size": (7, 8), "kernel_size": 3, "stride": 2}
 
 
-def check_pad(answer) -> bool | None:
+def check_pad(answer) -> Feedback:
     """Exercise 3: the 4-tuple for ``F.pad(x, ...)`` before a ``padding=0`` convolution.
 
-    >>> check_pad(torch_padding(**PAD_LAYER).pad)  # doctest: +ELLIPSIS
-    Right! ...
-    True
+    >>> _ = check_pad(torch_padding(**PAD_LAYER).pad)  # doctest: +ELLIPSIS
+    ✅ Right. ...
     """
     what, example = "a tuple of four ints for F.pad", "(0, 0, 0, 0)"
     if answer is None:
-        _missing(
+        return _missing(
             what,
             example,
             "find TensorFlow's (before, after) for the height and for "
             "the width, then remember that F.pad starts with the LAST dimension.",
         )
-        return None
     pad = _int_tuple(answer, 4)
     if pad is None:
-        _bad_type(what, example, answer)
-        return None
+        return _bad_type(what, example, answer)
     (top, bottom), (left, right) = same_padding(**PAD_LAYER)
     truth = torch_padding(**PAD_LAYER).pad
     h, w = PAD_LAYER["size"]
@@ -267,28 +290,25 @@ MODEL_LAYERS = (
 )
 
 
-def check_model_paddings(answer) -> bool | None:
+def check_model_paddings(answer) -> Feedback:
     """Exercise 4: the PyTorch ``padding=`` int for each of :data:`MODEL_LAYERS`.
 
-    >>> check_model_paddings(tuple(torch_padding(**c).padding for _, c in MODEL_LAYERS))
+    >>> _ = check_model_paddings(tuple(torch_padding(**c).padding for _, c in MODEL_LAYERS))
     ... # doctest: +ELLIPSIS
-    Right! ...
-    True
+    ✅ Right. ...
     """
     n = len(MODEL_LAYERS)
     what, example = f"a tuple of {n} ints, one padding= per layer", "(0, 0, 0)"
     if answer is None:
-        _missing(
+        return _missing(
             what,
             example,
             "for each layer compute TensorFlow's split on its input "
             "size; a 2×2/2 pool on an even size needs no padding at all.",
         )
-        return None
     values = _int_tuple(answer, n)
     if values is None:
-        _bad_type(what, example, answer)
-        return None
+        return _bad_type(what, example, answer)
     reasons, right = [], True
     for (name, config), value in zip(MODEL_LAYERS, values, strict=True):
         plan = torch_padding(**config)
