@@ -27,6 +27,9 @@ _LAZY = {
     "Conv2dSame": "layers",
     "MaxPool2dSame": "layers",
     "AvgPool2dSame": "layers",
+    "from_keras": "port",
+    "to_torch_source": "port",
+    "compare": "port",
 }
 
 __all__ = [
