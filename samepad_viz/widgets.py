@@ -1,0 +1,362 @@
+"""Interactive explorers: controls → picture → label, wired with ipywidgets.
+
+Two classes, each one call from a notebook (``FormulaExplorer()``, ``SameExplorer()``);
+an instance displays itself. Tests, benchmarks and notebooks drive them without a browser:
+
+* ``set(**values)`` moves the controls as a person would (keyword names as in
+  :mod:`samepad_viz.arithmetic`; a value outside a control's range is clamped by the
+  control itself),
+* ``render_png()`` is the picture currently shown,
+* ``text`` the formula, result or error message currently shown, as plain text.
+
+The pictures come from :mod:`samepad_viz.draw` (figures kept between redraws and updated
+in place); the numbers and messages from :mod:`samepad_viz.arithmetic`. An impossible
+combination shows the ``ValueError`` message in words and leaves the last picture.
+"""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+
+from .arithmetic import (
+    keras_output_size,
+    output_size,
+    output_size_formula,
+    same_padding,
+    torch_padding,
+    window_indices,
+)
+from .draw import ComparisonFigure, WindowFigure
+
+__all__ = ["FormulaExplorer", "SameExplorer"]
+
+ERROR_PREFIX = "Not possible: "
+TORCH_SAME_STRIDED = "padding='same' is not supported for strided convolutions"
+FRAMEWORKS = {
+    "keras": "Keras / TF padding='same'",
+    "torch_same": "PyTorch padding='same'",
+    "torch_int": "PyTorch padding=P (an int)",
+}
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    """Pixel width and height from a PNG's header (IHDR)."""
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+def _slider(description: str, value: int, low: int, high: int) -> widgets.IntSlider:
+    return widgets.IntSlider(
+        value=value,
+        min=low,
+        max=high,
+        description=description,
+        continuous_update=False,
+        style={"description_width": "110px"},
+        layout=widgets.Layout(width="300px"),
+    )
+
+
+class _Explorer:
+    """Shared wiring: controls observed, one redraw per change, picture in an Image."""
+
+    _order: tuple[str, ...] = ()  # the order set() moves controls in
+
+    def __init__(self):
+        self.image = widgets.Image(format="png")
+        self.label = widgets.HTML()
+        self._text = ""
+        self._hold = False
+        for control in self.controls.values():
+            control.observe(self._changed, names="value")
+
+    # -- display --------------------------------------------------------------------
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    # -- the driving API ------------------------------------------------------------
+    @property
+    def text(self) -> str:
+        """The formula, result or error message currently shown, as plain text."""
+        return self._text
+
+    def render_png(self) -> bytes:
+        """The picture currently shown (PNG bytes)."""
+        return bytes(self.image.value)
+
+    @property
+    def values(self) -> dict:
+        """The value every control holds now."""
+        return {name: control.value for name, control in self.controls.items()}
+
+    def set(self, **values) -> None:
+        """Move controls as a person would (clamped to each control's range), then redraw."""
+        if "position" in values:
+            values["row"], values["col"] = values.pop("position")
+        unknown = set(values) - set(self.controls)
+        if unknown:
+            raise TypeError(
+                f"unknown control(s) {', '.join(sorted(unknown))}; "
+                f"this explorer has {', '.join(self._order)}"
+            )
+        self._hold = True
+        try:
+            for name in self._order:
+                if name in values:
+                    if name in ("row", "col"):
+                        self._update_ranges()
+                    self._move(name, values[name])
+        finally:
+            self._hold = False
+        self._refresh()
+
+    def _move(self, name, value) -> None:
+        self.controls[name].value = value
+
+    # -- internals ------------------------------------------------------------------
+    def _changed(self, change) -> None:
+        if not self._hold:
+            self._refresh()
+
+    def _update_ranges(self) -> None:
+        """Adjust dependent ranges (the output position); nothing by default."""
+
+    def _show(self, text: str, png: bytes | None, error: bool = False, label=None) -> None:
+        """Show ``text`` (``label``, when given, is the part not shown elsewhere)."""
+        self._text = text
+        colour = "#D55E00" if error else "inherit"
+        self.label.value = (
+            f'<pre style="margin:0; white-space:pre-wrap; color:{colour}">'
+            f"{html.escape(text if label is None else label)}</pre>"
+        )
+        if png is not None and png != self.image.value:
+            width, height = _png_size(png)
+            # the PNG's own pixel size, so JupyterLab does not scale (and blur) it
+            self.image.width, self.image.height = str(width), str(height)
+            self.image.layout.width, self.image.layout.height = f"{width}px", f"{height}px"
+            self.image.value = png
+
+
+# ---------------------------------------------------------------------------------------
+
+
+class FormulaExplorer(_Explorer):
+    """Sliders for W, K, S, P, D, ceil_mode and an output position → window picture.
+
+    Shows the padded input with the window of output ``(row, col)``, the output grid, and
+    the output-size formula with the numbers substituted. The input is square (W × W).
+    """
+
+    _order = ("size", "kernel_size", "stride", "padding", "dilation", "ceil_mode", "row", "col")
+
+    def __init__(
+        self,
+        size: int = 8,
+        kernel_size: int = 3,
+        stride: int = 2,
+        padding: int = 0,
+        dilation: int = 1,
+        ceil_mode: bool = False,
+        row: int = 0,
+        col: int = 0,
+        *,
+        dpi: int = 80,
+    ):
+        self.controls = {
+            "size": _slider("input size W", size, 1, 32),
+            "kernel_size": _slider("kernel_size K", kernel_size, 1, 9),
+            "stride": _slider("stride S", stride, 1, 4),
+            "padding": _slider("padding P", padding, 0, 4),
+            "dilation": _slider("dilation D", dilation, 1, 4),
+            "ceil_mode": widgets.Checkbox(value=ceil_mode, description="ceil_mode (pooling)"),
+            "row": _slider("output row", 0, 0, 31),
+            "col": _slider("output column", 0, 0, 31),
+        }
+        self._figure = WindowFigure(figsize=(8, 4), dpi=dpi)
+        super().__init__()
+        self.widget = widgets.VBox(
+            [
+                widgets.HBox([widgets.VBox(list(self.controls.values())), self.image]),
+                self.label,
+            ]
+        )
+        self._hold = True
+        self._update_ranges()
+        self.controls["row"].value, self.controls["col"].value = row, col
+        self._hold = False
+        self._refresh()
+
+    def _args(self) -> tuple:
+        v = self.values
+        return v["size"], v["kernel_size"], v["stride"], v["padding"], v["dilation"], v["ceil_mode"]
+
+    def _update_ranges(self) -> None:
+        try:
+            out = output_size(*self._args())
+        except ValueError:
+            return  # an impossible combination keeps the previous ranges
+        hold, self._hold = self._hold, True
+        try:
+            for name in ("row", "col"):
+                self.controls[name].max = out - 1  # clamps the value, as the slider does
+        finally:
+            self._hold = hold
+
+    def _refresh(self) -> None:
+        size, k, s, p, d, ceil = args = self._args()
+        try:
+            formula = output_size_formula(*args)
+        except ValueError as err:
+            self._show(ERROR_PREFIX + str(err), None, error=True)
+            return
+        self._update_ranges()
+        row, col = self.controls["row"].value, self.controls["col"].value
+        cells = window_indices(*args)
+        out = len(cells)
+        text = (
+            f"output size {formula}\n"
+            f"output {out} × {out}; the window of output ({row}, {col}) reads "
+            f"rows {cells[row]} and columns {cells[col]} (outside 0…{size - 1}: padding)"
+        )
+        self._figure.update((size, size), k, s, p, d, ceil, position=(row, col))
+        self._show(text, self._figure.png())
+
+
+# ---------------------------------------------------------------------------------------
+
+
+def _keras_line(kernel_size: int, stride: int, dilation: int) -> str:
+    line = f"keras.layers.Conv2D(filters, kernel_size={kernel_size}, strides={stride}, "
+    line += "padding='same'"
+    if dilation > 1:
+        line += f", dilation_rate={dilation}"
+    line += ")"
+    if stride > 1 and dilation > 1:
+        line += "\n# Keras refuses strides > 1 together with dilation_rate > 1"
+    return line
+
+
+def _torch_line(kernel_size: int, stride: int, dilation: int, padding) -> str:
+    args = [f"kernel_size={kernel_size}"]
+    if stride != 1:
+        args.append(f"stride={stride}")
+    args.append(f"padding={padding!r}")
+    if dilation > 1:
+        args.append(f"dilation={dilation}")
+    return f"nn.Conv2d(in_channels, out_channels, {', '.join(args)})"
+
+
+class SameExplorer(_Explorer):
+    """Keras ``'same'`` against a PyTorch choice: where the padding goes, and the code.
+
+    ``framework`` is ``"keras"`` (Keras' split and the PyTorch that reproduces it, from
+    ``torch_padding``), ``"torch_same"`` (PyTorch's own ``padding='same'``, which refuses
+    strides > 1) or ``"torch_int"`` (``padding=P``, symmetric, from the padding slider).
+    The picture compares the two paddings on the same W × W input and marks the output
+    cells whose windows read different input cells.
+    """
+
+    _order = ("framework", "size", "kernel_size", "stride", "padding", "dilation")
+
+    def __init__(
+        self,
+        framework: str = "torch_int",
+        size: int = 8,
+        kernel_size: int = 3,
+        stride: int = 2,
+        padding: int = 1,
+        dilation: int = 1,
+        *,
+        dpi: int = 80,
+    ):
+        self.controls = {
+            "framework": widgets.Dropdown(
+                options=[(label, key) for key, label in FRAMEWORKS.items()],
+                value=framework,
+                description="framework",
+                style={"description_width": "110px"},
+                layout=widgets.Layout(width="300px"),
+            ),
+            "size": _slider("input size W", size, 1, 32),
+            "kernel_size": _slider("kernel_size K", kernel_size, 1, 9),
+            "stride": _slider("stride S", stride, 1, 4),
+            "padding": _slider("padding P (int)", padding, 0, 4),
+            "dilation": _slider("dilation D", dilation, 1, 3),
+        }
+        self._figure = ComparisonFigure(figsize=(8, 6), dpi=dpi)
+        self.keras_code = widgets.HTML()
+        self.torch_code = widgets.HTML()
+        super().__init__()
+        code = widgets.HBox(
+            [
+                widgets.VBox([widgets.HTML("<b>Keras</b>"), self.keras_code]),
+                widgets.VBox([widgets.HTML("<b>PyTorch</b>"), self.torch_code]),
+            ],
+            layout=widgets.Layout(grid_gap="24px"),
+        )
+        self.widget = widgets.VBox(
+            [
+                widgets.HBox([widgets.VBox(list(self.controls.values())), self.image]),
+                self.label,
+                code,
+            ]
+        )
+        self._refresh()
+
+    def _move(self, name, value) -> None:
+        if name == "framework" and value not in FRAMEWORKS:
+            raise ValueError(f"framework must be one of {', '.join(map(repr, FRAMEWORKS))}")
+        super()._move(name, value)
+
+    def _refresh(self) -> None:
+        v = self.values
+        fw, size, k, s, p, d = (v[name] for name in self._order)
+        self.controls["padding"].disabled = fw != "torch_int"
+        split = same_padding(size, k, s, d)
+        keras_out = keras_output_size(size, k, s, "same", d)
+        lines = [
+            f"Keras 'same': pads (before, after) = {split} in each dimension; "
+            f"output {keras_out} × {keras_out}"
+        ]
+        try:
+            if fw == "keras":
+                tp = torch_padding((size, size), k, s, d)
+                torch_code, other, label = tp.code, "same", "PyTorch port"
+                if tp.symmetric:
+                    lines.append(f"PyTorch: padding={tp.padding} on the layer is exact")
+                else:
+                    lines.append(
+                        f"PyTorch: the split is uneven, so pad {tp.pad} "
+                        "(left, right, top, bottom) first, then padding=0"
+                    )
+            elif fw == "torch_same":
+                if s > 1:
+                    raise ValueError(f"PyTorch refuses: {TORCH_SAME_STRIDED}")
+                torch_code, other, label = _torch_line(k, s, d, "same"), "same", fw
+                note = f"PyTorch padding='same': pads {split} like Keras"
+                if split[0] != split[1]:
+                    note += " (uneven: PyTorch warns and pads a copy of the input on every call)"
+                lines.append(note)
+            else:
+                formula = output_size_formula(size, k, s, p, d)  # raises if impossible
+                out = output_size(size, k, s, p, d)
+                torch_code, other, label = _torch_line(k, s, d, p), p, f"padding={p}"
+                note = f"PyTorch padding={p}: output size {formula}; "
+                if split == (p, p):
+                    note += "the same padding as Keras 'same': every output matches"
+                elif out == keras_out:
+                    note += f"Keras pads {split}, this pads {(p, p)}: same shape, shifted windows"
+                else:
+                    note += f"Keras pads {split}, this pads {(p, p)}: a different output shape"
+                lines.append(note)
+        except ValueError as err:
+            self._show(ERROR_PREFIX + str(err), None, error=True)
+            return
+        keras_code = _keras_line(k, s, d)
+        summary = "\n".join(lines)
+        lines += ["", "Keras:", keras_code, "", "PyTorch:", torch_code]
+        self._figure.update((size, size), k, s, "same", other, d, labels=("Keras 'same'", label))
+        self.keras_code.value = f"<pre>{html.escape(keras_code)}</pre>"
+        self.torch_code.value = f"<pre>{html.escape(torch_code)}</pre>"
+        self._show("\n".join(lines), self._figure.png(), label=summary)
