@@ -1,0 +1,215 @@
+"""What the pictures show, read from their description objects rather than from pixels."""
+
+import io
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+from PIL import Image
+
+from samepad_viz import draw
+from samepad_viz.arithmetic import (
+    output_size,
+    output_size_formula,
+    same_padding,
+    window_indices,
+)
+from samepad_viz.draw import description
+
+
+def test_asymmetric_same_padding_is_drawn_on_one_side_only():
+    ax = draw.draw_padded_input((8, 8), padding=((0, 1), (0, 1)))
+    assert description(ax).padding == {"top": 0, "bottom": 1, "left": 0, "right": 1}
+
+
+def test_symmetric_padding_is_drawn_on_every_side():
+    ax = draw.draw_padded_input((5, 6), padding=2)
+    assert description(ax).padding == {"top": 2, "bottom": 2, "left": 2, "right": 2}
+
+
+def test_one_dimensional_padded_row():
+    ax = draw.draw_padded_input(6, padding=(0, 1), values=[1, 2, 3, 4, 5, 6])
+    drawn = description(ax)
+    assert drawn.padding == {"left": 0, "right": 1}
+    assert drawn.categories.shape == (1, 7)
+    assert [t.get_text() for t in ax.texts if t.get_text().isdigit()][-7:] == list("1234560")
+
+
+def test_draw_on_given_axes_returns_it_and_uses_no_pyplot():
+    import matplotlib.pyplot as plt
+
+    before = plt.get_fignums()
+    fig = Figure()
+    ax = fig.add_subplot()
+    assert draw.draw_padded_input(4, padding=1, ax=ax) is ax
+    draw.draw_window((8, 8), 3, stride=2)
+    assert plt.get_fignums() == before
+
+
+def test_one_image_artist_per_grid_not_one_patch_per_cell():
+    fig = draw.draw_window((64, 64), 3, stride=1, padding=1, position=(5, 7))
+    ax_in = fig.axes[0]
+    assert len(ax_in.images) == 1
+    assert len(ax_in.patches) <= 4  # input border, window, previous window, stride arrow
+
+
+def test_same_padding_keyword_uses_tensorflow_split():
+    fig = draw.draw_window((8, 8), 3, stride=2, padding="same")
+    drawn = description(fig)
+    (top, bottom), (left, right) = same_padding((8, 8), 3, 2)
+    assert drawn.padding == {"top": top, "bottom": bottom, "left": left, "right": right}
+
+
+def test_window_cells_and_stride_step_at_an_output_position():
+    fig = draw.draw_window((8, 8), 3, stride=2, padding=((0, 1), (0, 1)), position=(1, 2))
+    drawn = description(fig)
+    rows = window_indices(8, 3, 2, (0, 1))[1]
+    cols = window_indices(8, 3, 2, (0, 1))[2]
+    assert drawn.window == {(r, c) for r in rows for c in cols}
+    prev_cols = window_indices(8, 3, 2, (0, 1))[1]
+    assert drawn.previous_window == {(r, c) for r in rows for c in prev_cols}
+    assert drawn.step == (0, 2)
+    assert drawn.output_shape == (4, 4)
+    assert drawn.formula == output_size_formula(8, 3, 2, (0, 1)) == "⌊(8 + 0 + 1 − 3) / 2⌋ + 1 = 4"
+    assert drawn.formula in fig.texts[0].get_text()
+
+
+def test_first_window_of_a_row_steps_down_from_the_row_above():
+    drawn = description(draw.draw_window((6, 6), 2, stride=2, position=(1, 0)))
+    assert drawn.step == (2, 0)
+    assert drawn.previous_window == {(0, 0), (0, 1), (1, 0), (1, 1)}
+
+
+def test_dilation_leaves_holes_inside_the_window():
+    drawn = description(draw.draw_window(9, 3, stride=1, padding=1, dilation=2, position=2))
+    assert drawn.window == {1, 3, 5}
+    assert drawn.ndim == 1
+    cats = drawn.categories[0]
+    hole = 2 - drawn.origin[0]
+    assert cats[hole] == draw.INPUT  # the hole keeps the input colour
+
+
+def test_window_over_padding_is_marked_as_reading_padding():
+    drawn = description(draw.draw_window((5, 5), 3, padding=1, position=(0, 0)))
+    assert (-1, -1) in drawn.window
+    r0, c0 = drawn.origin
+    assert drawn.categories[-1 - r0, -1 - c0] == draw.WINDOW_PADDING
+    assert drawn.categories[0 - r0, 0 - c0] == draw.WINDOW
+
+
+def test_differing_formulas_per_dimension_are_both_shown():
+    drawn = description(draw.draw_window((8, 6), (3, 2), stride=2))
+    assert drawn.formula == (
+        f"rows: {output_size_formula(8, 3, 2)}\ncols: {output_size_formula(6, 2, 2)}"
+    )
+
+
+def test_invalid_window_raises_the_arithmetic_message():
+    with pytest.raises(ValueError, match="larger than the padded input"):
+        draw.draw_window(4, 7)
+    with pytest.raises(ValueError, match="outside the output"):
+        draw.draw_window(8, 3, position=6)
+
+
+def test_coverage_marks_the_column_the_floor_drops():
+    ax = draw.draw_coverage((8, 8), 3, stride=2)
+    drawn = description(ax)
+    assert {(r, 7) for r in range(8)} <= drawn.unreached
+    assert {(7, c) for c in range(8)} <= drawn.unreached
+    assert len(drawn.unreached) == 15
+    assert drawn.coverage[0, 0] == 1 and drawn.coverage[2, 2] == 4
+
+
+def test_coverage_marks_padding_no_window_uses():
+    drawn = description(draw.draw_coverage(8, 3, stride=2, padding=2))
+    # windows start at -2, 0, 2, 4, 6 and the last ends at 8: padding 9 is never read
+    reads = {c for w in window_indices(8, 3, 2, 2) for c in w}
+    padding = set(range(-2, 0)) | set(range(8, 10))
+    assert drawn.unused_padding == padding - reads
+    assert drawn.unreached == set(range(8)) - reads
+    assert drawn.coverage.sum() == 3 * output_size(8, 3, 2, 2)
+
+
+def test_all_windows_in_one_dimension_one_row_each():
+    fig = draw.draw_all_windows(8, 3, stride=2, padding=(0, 1))
+    drawn = description(fig)
+    assert drawn.frames == [set(w) for w in window_indices(8, 3, 2, (0, 1))]
+    assert len(fig.axes) == 1 and len(fig.axes[0].images) == 1
+
+
+def test_all_windows_in_two_dimensions_small_multiples():
+    fig = draw.draw_all_windows((6, 6), 3, stride=2, padding="same")
+    assert len(fig.axes) == 9
+    assert description(fig).padding == {"top": 0, "bottom": 1, "left": 0, "right": 1}
+    with pytest.raises(ValueError, match="draw_coverage"):
+        draw.draw_all_windows((32, 32), 3)
+
+
+def test_comparison_keras_same_against_symmetric_padding_differs_everywhere():
+    fig = draw.draw_comparison((8, 8), 3, stride=2, padding_a="same", padding_b=1)
+    drawn = description(fig)
+    assert drawn.padding == {"top": 0, "bottom": 1, "left": 0, "right": 1}
+    assert drawn.padding_b == {"top": 1, "bottom": 1, "left": 1, "right": 1}
+    assert drawn.output_shape == drawn.output_shape_b == (4, 4)
+    assert len(drawn.differing) == 16
+
+
+def test_comparison_of_equal_paddings_has_no_difference():
+    drawn = description(draw.draw_comparison((7, 7), 3, stride=1, padding_a="same", padding_b=1))
+    assert drawn.differing == drawn.differing_b == frozenset()
+
+
+def test_comparison_counts_extra_outputs_and_shared_windows():
+    # valid (P=0) against 'same' (0, 1): the first three windows agree, 'same' has a 4th
+    drawn = description(draw.draw_comparison(8, 3, stride=2, padding_a="same", padding_b=0))
+    assert drawn.differing == {3}
+    assert drawn.differing_b == frozenset()
+    assert drawn.output_shape == (4,) and drawn.output_shape_b == (3,)
+
+
+def test_sliding_animation_frames_and_jshtml():
+    anim = draw.sliding_animation(6, 3, stride=2, padding="same", max_frames=8)
+    assert description(anim).frames == [(0,), (1,), (2,)]
+    html = anim.to_jshtml()
+    assert html.count("data:image/png;base64") == 3
+
+
+def test_sliding_animation_subsamples_large_outputs():
+    anim = draw.sliding_animation((16, 16), 3, padding=1, max_frames=6)
+    frames = description(anim).frames
+    assert len(frames) == 6 and frames[0] == (0, 0) and frames[-1] == (15, 15)
+    assert anim.to_jshtml().count("data:image/png;base64") == 6
+
+
+def test_sliding_gif_is_written(tmp_path):
+    path = draw.save_sliding_gif(tmp_path / "slide.gif", (5, 5), 3, stride=2, padding="same")
+    with Image.open(path) as gif:
+        assert gif.format == "GIF" and gif.n_frames == 9
+
+
+def test_window_figure_updates_in_place_and_renders_the_shown_size():
+    wf = draw.WindowFigure()
+    wf.update((8, 8), 3, 2)
+    artists = len(wf.figure.axes[0].get_children())
+    first = wf.png()
+    wf.update((32, 32), 5, 1, 2, position=(3, 4))
+    assert len(wf.figure.axes[0].get_children()) == artists
+    second = wf.png()
+    assert first != second
+    with Image.open(io.BytesIO(second)) as png:
+        assert png.size[0] >= 600 and png.size[1] >= 300
+    wf.update((8, 8), 3, 2)
+    assert wf.png() == first
+
+
+def test_palette_is_one_set_of_distinct_colours():
+    colours = [
+        draw.PALETTE.input,
+        draw.PALETTE.padding,
+        draw.PALETTE.window,
+        draw.PALETTE.output,
+        draw.PALETTE.differ,
+        draw.PALETTE.unused,
+    ]
+    assert len(set(colours)) == len(colours)
+    assert np.all(draw._COLOURS[:, 3] == 1)
