@@ -45,7 +45,10 @@ KERAS_PADDING_MODES = ("valid", "same", "causal")
 def _check_int(name: str, value, minimum: int) -> int:
     """Return ``value`` as an int, or raise a TypeError/ValueError naming ``name``."""
     if isinstance(value, bool):
-        raise TypeError(f"{name} must be an int, not a bool ({value!r}); use 1 rather than True")
+        raise TypeError(
+            f"{name} must be an int, not a bool ({value!r}); write the number itself "
+            f"({int(value)}, not {value!r})"
+        )
     if not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an int, got {type(value).__name__} {value!r}")
     value = int(value)
@@ -110,8 +113,8 @@ def _padding_pair(name: str, padding) -> Pair:
                 f"got {tuple(padding)!r}; for several dimensions give size as a tuple too"
             )
         return (
-            _check_int(f"{name} before", padding[0], 0),
-            _check_int(f"{name} after", padding[1], 0),
+            _check_int(f"{name} (before)", padding[0], 0),
+            _check_int(f"{name} (after)", padding[1], 0),
         )
     if isinstance(padding, str):
         raise TypeError(
