@@ -162,8 +162,12 @@ def _conv_plan(size: Pair, kernel_size: Pair, stride: Pair, dilation: Pair) -> _
 
 
 @functools.lru_cache(maxsize=512)
-def _pool_plan(size: Pair, kernel_size: Pair, stride: Pair, average: bool) -> _Plan:
+def _pool_plan(
+    size: Pair, kernel_size: Pair, stride: Pair, average: bool, copy_free: bool = True
+) -> _Plan:
     """Plan for a pooling layer: no copy of the input whenever PyTorch allows it.
+
+    ``copy_free=False`` forces the explicit-pad fallback (for tests and benchmarks).
 
     >>> _pool_plan((30, 30), (2, 2), (2, 2), False).route   # 30 = 15·2: no padding
     'symmetric'
@@ -190,8 +194,11 @@ def _pool_plan(size: Pair, kernel_size: Pair, stride: Pair, average: bool) -> _P
             routes.append("ceil")
     plan = _Plan(_route_name(routes), tuple(padding), None, "ceil" in routes, tuple(crop), None)
     fits = all(p <= k // 2 for p, k in zip(plan.padding, kernel_size, strict=True))
-    if fits and _plan_size(plan, size, kernel_size, stride) == keras_output_size(
-        size, kernel_size, stride, "same"
+    if (
+        copy_free
+        and fits
+        and _plan_size(plan, size, kernel_size, stride)
+        == keras_output_size(size, kernel_size, stride, "same")
     ):
         return plan
     # Fallback (not reached for 'same' splits, kept for safety): explicit pad of the split.
