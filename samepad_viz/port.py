@@ -597,10 +597,10 @@ def _plan(model) -> list[_Step]:
             ]
         elif kind == "Flatten":
             _check_channels_last(layer, cfg)
-            spatial, channels = shape[1:-1], shape[-1]
-            needs_order = rank > 2 and channels > 1 and int(np.prod(spatial)) > 1
             if None in shape[1:]:
                 raise _unsupported(layer, f"an input of unknown size {shape}")
+            spatial, channels = shape[1:-1], shape[-1]
+            needs_order = rank > 2 and channels > 1 and int(np.prod(spatial)) > 1
             if not needs_order:
                 spec = _Spec("nn.Flatten")
                 comment = [
