@@ -68,10 +68,20 @@ class _Explorer:
         self.label = widgets.HTML()
         self._text = ""
         self._hold = False
+        self._live = False  # becomes True once shown: from then on every change renders
+        self._pending = None  # (state, draw) of a picture not rendered yet
+        self._shown_state = None
         for control in self.controls.values():
             control.observe(self._changed, names="value")
 
     # -- display --------------------------------------------------------------------
+    @property
+    def widget(self) -> widgets.Widget:
+        """The ipywidgets container (controls, picture, label); showing it goes live."""
+        self._live = True
+        self._flush()
+        return self._box
+
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
 
@@ -82,7 +92,8 @@ class _Explorer:
         return self._text
 
     def render_png(self) -> bytes:
-        """The picture currently shown (PNG bytes)."""
+        """The picture for the current state (the last possible one), as PNG bytes."""
+        self._flush()
         return bytes(self.image.value)
 
     @property
@@ -122,7 +133,7 @@ class _Explorer:
     def _update_ranges(self) -> None:
         """Adjust dependent ranges (the output position); nothing by default."""
 
-    def _show(self, text: str, png: bytes | None, error: bool = False, label=None) -> None:
+    def _show(self, text: str, error: bool = False, label=None) -> None:
         """Show ``text`` (``label``, when given, is the part not shown elsewhere)."""
         self._text = text
         colour = "#D55E00" if error else "inherit"
@@ -130,7 +141,24 @@ class _Explorer:
             f'<pre style="margin:0; white-space:pre-wrap; color:{colour}">'
             f"{html.escape(text if label is None else label)}</pre>"
         )
-        if png is not None and png != self.image.value:
+
+    def _picture(self, state: tuple, draw) -> None:
+        """Ask for the picture of ``state``; ``draw()`` updates the figure, returns PNG.
+
+        Rendered at once when the explorer is on screen, otherwise when ``render_png``
+        asks (so that driving an explorer from code costs only the pictures looked at).
+        """
+        self._pending = None if state == self._shown_state else (state, draw)
+        if self._live:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._pending is None:
+            return
+        (state, draw), self._pending = self._pending, None
+        png = draw()
+        self._shown_state = state
+        if png != self.image.value:
             width, height = _png_size(png)
             # the PNG's own pixel size, so JupyterLab does not scale (and blur) it
             self.image.width, self.image.height = str(width), str(height)
@@ -175,7 +203,7 @@ class FormulaExplorer(_Explorer):
         }
         self._figure = WindowFigure(figsize=(8, 4), dpi=dpi)
         super().__init__()
-        self.widget = widgets.VBox(
+        self._box = widgets.VBox(
             [
                 widgets.HBox([widgets.VBox(list(self.controls.values())), self.image]),
                 self.label,
@@ -208,7 +236,7 @@ class FormulaExplorer(_Explorer):
         try:
             formula = output_size_formula(*args)
         except ValueError as err:
-            self._show(ERROR_PREFIX + str(err), None, error=True)
+            self._show(ERROR_PREFIX + str(err), error=True)
             return
         self._update_ranges()
         row, col = self.controls["row"].value, self.controls["col"].value
@@ -219,8 +247,13 @@ class FormulaExplorer(_Explorer):
             f"output {out} × {out}; the window of output ({row}, {col}) reads "
             f"rows {cells[row]} and columns {cells[col]} (outside 0…{size - 1}: padding)"
         )
-        self._figure.update((size, size), k, s, p, d, ceil, position=(row, col))
-        self._show(text, self._figure.png())
+        self._show(text)
+
+        def draw():
+            self._figure.update((size, size), k, s, p, d, ceil, position=(row, col))
+            return self._figure.png()
+
+        self._picture((size, k, s, p, d, ceil, row, col), draw)
 
 
 # ---------------------------------------------------------------------------------------
@@ -295,7 +328,7 @@ class SameExplorer(_Explorer):
             ],
             layout=widgets.Layout(grid_gap="24px"),
         )
-        self.widget = widgets.VBox(
+        self._box = widgets.VBox(
             [
                 widgets.HBox([widgets.VBox(list(self.controls.values())), self.image]),
                 self.label,
@@ -351,12 +384,18 @@ class SameExplorer(_Explorer):
                     note += f"Keras pads {split}, this pads {(p, p)}: a different output shape"
                 lines.append(note)
         except ValueError as err:
-            self._show(ERROR_PREFIX + str(err), None, error=True)
+            self._show(ERROR_PREFIX + str(err), error=True)
             return
         keras_code = _keras_line(k, s, d)
         summary = "\n".join(lines)
         lines += ["", "Keras:", keras_code, "", "PyTorch:", torch_code]
-        self._figure.update((size, size), k, s, "same", other, d, labels=("Keras 'same'", label))
         self.keras_code.value = f"<pre>{html.escape(keras_code)}</pre>"
         self.torch_code.value = f"<pre>{html.escape(torch_code)}</pre>"
-        self._show("\n".join(lines), self._figure.png(), label=summary)
+        self._show("\n".join(lines), label=summary)
+
+        def draw():
+            labels = ("Keras 'same'", label)
+            self._figure.update((size, size), k, s, "same", other, d, labels=labels)
+            return self._figure.png()
+
+        self._picture((size, k, s, d, other, label), draw)
