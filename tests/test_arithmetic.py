@@ -246,15 +246,13 @@ def test_window_indices_are_the_cells_torch_conv1d_reads(size, kernel, stride, p
         return
     windows = window_indices(size, kernel, stride, padding, dilation)
     assert len(windows) == output_size(size, kernel, stride, padding, dilation)
-    # Input cell i holds i + 1 and padding holds 0: a one-hot kernel at tap j reads back
-    # which cell tap j of every window sees.
+    # Input cell i holds i + 1 and padding holds 0; output channel j has a one-hot kernel at
+    # tap j, so it reads back which cell tap j of every window sees.
     x = F.pad(torch.arange(1.0, size + 1).reshape(1, 1, size), padding)
-    for tap in range(kernel):
-        w = torch.zeros(1, 1, kernel)
-        w[0, 0, tap] = 1.0
-        seen = F.conv1d(x, w, stride=stride, dilation=dilation).flatten().tolist()
-        expected = [window[tap] + 1 if 0 <= window[tap] < size else 0 for window in windows]
-        assert seen == expected
+    one_hot = torch.eye(kernel).reshape(kernel, 1, kernel)
+    seen = F.conv1d(x, one_hot, stride=stride, dilation=dilation)[0].T.tolist()
+    expected = [[cell + 1 if 0 <= cell < size else 0 for cell in window] for window in windows]
+    assert seen == expected
 
 
 def evaluate_formula(text):
