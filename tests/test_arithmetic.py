@@ -535,15 +535,15 @@ def layers_from_code(code, in_channels, out_channels):
 
 
 def check_torch_padding_fields(tp, splits):
+    """``tp`` agrees with TensorFlow's ``splits``: one (before, after) pair, or one per dim."""
     assert isinstance(tp, TorchPadding)
-    splits = splits if isinstance(splits[0], tuple) else (splits,)
+    per_dimension = isinstance(splits[0], tuple)
+    splits = splits if per_dimension else (splits,)
     assert tp.symmetric == all(before == after for before, after in splits)
     if tp.symmetric:
-        assert tp.pad is None
         befores = tuple(before for before, _ in splits)
-        assert tp.padding == (
-            befores if len(befores) > 1 or isinstance(tp.padding, tuple) else befores[0]
-        )
+        assert tp.pad is None
+        assert tp.padding == (befores if per_dimension else befores[0])
     else:
         assert tp.padding == 0
         assert tp.pad == tuple(p for split in reversed(splits) for p in split)
