@@ -253,7 +253,7 @@ def _output_size_1d(size, kernel_size, stride, padding, dilation, ceil_mode, _di
         if span < 0:
             raise _kernel_too_large(k, d, w, before, after, _dim)
         return span // s + 1
-    # PyTorch's pooling: ceil((span) / S) + 1 (which may let the one window overhang the
+    # PyTorch's pooling: ⌈span / S⌉ + 1 (which may let the one window overhang the
     # padded input by up to S − 1 cells), then drop a last window starting past P_before + W.
     out = -(-span // s) + 1
     if (out - 1) * s >= w + before:
