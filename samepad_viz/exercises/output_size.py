@@ -12,7 +12,7 @@ the input size, and the question exactly as the notebook prints it, so the noteb
 text and the checker cannot drift apart.
 
 >>> feedback = check_conv_output_size(None)
-✏️ Replace None with your prediction of the output height (= width), e.g. ex1_answer = 12,
+✏️ Replace None with your prediction of the output height (= width), a whole number,
 then run this cell again.
 Hint: count the window positions: ⌊(W + P_before + P_after − K) / S⌋ + 1.
 >>> bool(feedback)
@@ -161,8 +161,9 @@ def _say(correct: bool, message: str) -> Feedback:
     return Feedback(correct, text)
 
 
-def _missing(what: str, example: str, hint: str) -> Feedback:
-    text = f"✏️ Replace None with {what}, e.g. {example}, then run this cell again.\nHint: {hint}"
+def _missing(what: str, example: str | None, hint: str) -> Feedback:
+    example = f", e.g. {example}" if example else ""
+    text = f"✏️ Replace None with {what}{example}, then run this cell again.\nHint: {hint}"
     print(text)
     return Feedback(False, text)
 
@@ -317,17 +318,14 @@ def _windows_text(config: dict) -> str:
     )
 
 
-def _check_size(key: str, answer, variable: str, hint: str, reason: str) -> Feedback:
+def _check_size(key: str, answer, hint: str, reason: str) -> Feedback:
     ex = EXERCISES[key]
     c = ex.config
     two_d = len(ex.input_shape) == 4
-    what = (
-        "your prediction of the output height (= width)"
-        if two_d
-        else ("your prediction of the output length")
-    )
+    what = "the output height (= width)" if two_d else "the output length"
     if answer is None:
-        return _missing(what, f"{variable} = 12", hint)
+        # no example number: any number shown here would hint at an answer
+        return _missing(f"your prediction of {what}, a whole number", None, hint)
     got = _as_size(answer, two_d)
     if isinstance(got, str):
         return _say(False, got + ".")
@@ -369,7 +367,6 @@ def check_conv_output_size(answer) -> Feedback:
     return _check_size(
         "conv",
         answer,
-        "ex1_answer",
         "count the window positions: ⌊(W + P_before + P_after − K) / S⌋ + 1.",
         f"Of the {padded} padded cells (0…{padded - 1}), {_windows_text(c)}; that last "
         f"window ends at {last_end}, and the next one would need cells up to "
@@ -386,7 +383,6 @@ def check_dilated_output_size(answer) -> Feedback:
     return _check_size(
         "dilated",
         answer,
-        "ex2_answer",
         "a dilated kernel spans K_eff = D·(K − 1) + 1 cells; use K_eff where the formula has K.",
         f"The {k} taps with gaps of {d - 1} cells span K_eff = {k_eff} cells, so the window "
         f"has fewer places to go than an undilated {k}-tap one ({undilated}).",
@@ -404,7 +400,6 @@ def check_ceil_mode_output_size(answer) -> Feedback:
     return _check_size(
         "ceil_mode",
         answer,
-        "ex3_answer",
         "ceil_mode=True replaces the floor ⌊…⌋ by the ceiling ⌈…⌉; then check that the last "
         "window still starts inside the input (or its left padding).",
         f"The ceiling keeps a last window, cells {last[0]}…{last[-1]}, that starts inside the "
@@ -422,7 +417,6 @@ def check_last_window_rule(answer) -> Feedback:
     return _check_size(
         "last_window",
         answer,
-        "ex4_answer",
         "compute ⌈…⌉ + 1, then ask where that last window would start (position "
         "(out − 1)·S, counting from the first padding cell): PyTorch drops it if that is at "
         "or past P_before + W.",
