@@ -92,7 +92,9 @@ class BatchNormAxis(nn.modules.batchnorm._BatchNorm):
             raise ValueError(f"expected an input with more than {self.dim} dimensions")
 
     def forward(self, input):
-        return super().forward(input.movedim(self.dim, 1)).movedim(1, self.dim)
+        # (N, C, H, W) with dim=2 is (N·C, H, W) with dim=1: a view, no transpose or copy
+        self._check_input_dim(input)
+        return super().forward(input.flatten(0, self.dim - 1)).reshape(input.shape)
 
     def extra_repr(self):
         return f"{super().extra_repr()}, dim={self.dim}"
