@@ -40,6 +40,16 @@ pytestmark = pytest.mark.filterwarnings(
 
 TOLERANCE = {"rtol": 1e-5, "atol": 1e-5}
 
+
+@pytest.fixture(autouse=True, scope="module")
+def one_torch_thread():
+    """These tensors are tiny: one thread is faster, and on a busy 2-core machine oneDNN's
+    two-thread parallel regions stall for tens of milliseconds per convolution."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
 sizes = st.integers(1, 20)
 kernels = st.integers(1, 6)
 strides = st.integers(1, 4)
