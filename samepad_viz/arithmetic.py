@@ -316,9 +316,7 @@ def window_indices(
     _one_dimension("window_indices", size)
     out = output_size(size, kernel_size, stride, padding, dilation, ceil_mode)
     before, _ = _padding_pair("padding", padding)
-    return [
-        [i * stride - before + j * dilation for j in range(kernel_size)] for i in range(out)
-    ]
+    return [[i * stride - before + j * dilation for j in range(kernel_size)] for i in range(out)]
 
 
 # ---------------------------------------------------------------------------------------

@@ -50,6 +50,7 @@ def one_torch_thread():
     yield
     torch.set_num_threads(threads)
 
+
 sizes = st.integers(1, 20)
 kernels = st.integers(1, 6)
 strides = st.integers(1, 4)
