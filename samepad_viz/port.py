@@ -25,6 +25,7 @@ import html
 import inspect
 import os
 import sys
+import textwrap
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
@@ -88,12 +89,12 @@ class BatchNormAxis(nn.modules.batchnorm._BatchNorm):
         self.dim = dim
 
     def _check_input_dim(self, input):
-        if input.dim() <= self.dim:
-            raise ValueError(f"expected an input with more than {self.dim} dimensions")
+        pass  # forward checks the unflattened input
 
     def forward(self, input):
+        if input.dim() <= self.dim:
+            raise ValueError(f"expected an input with more than {self.dim} dimensions")
         # (N, C, H, W) with dim=2 is (N·C, H, W) with dim=1: a view, no transpose or copy
-        self._check_input_dim(input)
         return super().forward(input.flatten(0, self.dim - 1)).reshape(input.shape)
 
     def extra_repr(self):
@@ -472,7 +473,8 @@ def _batch_norm(layer, cfg, in_shape, weights, perm) -> tuple[_Spec, list, dict]
     if perm is not None:
         gamma, beta, mean, var = (w[perm] for w in (gamma, beta, mean, var))
     state = {"weight": gamma, "bias": beta, "running_mean": mean, "running_var": var}
-    what = "the channels" if axis == rank - 1 else f"axis {axis} of {in_shape} ({features} rows)"
+    last = "the features" if rank == 2 else "the channels"
+    what = last if axis == rank - 1 else f"axis {axis} of {in_shape} ({features} rows)"
     if axis != rank - 1 and rank == 4 and axis == 2:
         what = f"axis 2 (the width, {features} columns)"
     elif axis != rank - 1 and rank >= 3 and axis == 1:
@@ -509,6 +511,9 @@ def _simple_activation(layer, cfg, kind) -> _Spec:
     if kind == "ELU":
         return _Spec("nn.ELU", kwargs={"alpha": float(cfg["alpha"])})
     raise AssertionError(kind)  # pragma: no cover
+
+
+_HWC = ("(H, W, C)", "(C, H, W)")
 
 
 def _flatten_folds(layers, i) -> bool:
@@ -612,10 +617,11 @@ def _plan(model) -> list[_Step]:
             elif _flatten_folds(keras_layers, i):
                 spec = _Spec("nn.Flatten")
                 perm = _flatten_perm(shape[1:])
+                keras_order, torch_order = ("(L, C)", "(C, L)") if rank == 3 else _HWC
                 comment = [
-                    f"{layer.name}: Keras Flatten of {shape} flattens channels-last (H, W, C); "
-                    "nn.Flatten gives (C, H, W): the next Dense's input columns are permuted "
-                    "once at port time, so no transpose runs on each call"
+                    f"{layer.name}: Keras Flatten of {shape} flattens channels-last "
+                    f"{keras_order}; nn.Flatten gives {torch_order}: the next Dense's input "
+                    "columns are permuted once at port time, so no transpose runs on each call"
                 ]
             else:
                 spec = _Spec("FlattenChannelsLast")
@@ -659,7 +665,8 @@ def _plan(model) -> list[_Step]:
             ]
             if perm is not None:
                 comment.append(
-                    "input columns permuted from Keras' (H, W, C) flatten order to (C, H, W)"
+                    "input columns permuted from Keras' channels-last flatten order to "
+                    "PyTorch's channels-first one"
                 )
             perm = None
         else:  # InputLayer never reaches here (left out by _chain)
@@ -843,7 +850,10 @@ def to_torch_source(model_or_path, standalone: bool = False) -> str:
     lines.append("model = nn.Sequential(OrderedDict([")
     for st in steps:
         for text in st.comment:
-            lines.append(f"    # {text}")
+            lines += textwrap.wrap(
+                text, 96, initial_indent="    # ", subsequent_indent="    #   ",
+                break_on_hyphens=False,
+            )  # fmt: skip
         lines.append(f'    ("{st.name}", {st.spec.render(4)}),')
     lines.append("]))")
     lines.append("model.eval()")

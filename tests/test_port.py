@@ -673,3 +673,17 @@ def test_import_sets_keras_backend_only_when_unset(preset, expected):
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True, cwd=root
     )
     assert out.stdout.split() == [expected, "False"]
+
+
+def test_batch_norm_axis_equals_batch_norm_on_the_moved_axis():
+    torch.manual_seed(0)
+    x = torch.randn(4, 3, 5, 6)
+    ours = port.BatchNormAxis(5, dim=2, eps=1e-3, momentum=0.01)
+    ref = nn.BatchNorm2d(5, eps=1e-3, momentum=0.01)
+    for mode in (True, False):
+        ours.train(mode), ref.train(mode)
+        torch.testing.assert_close(ours(x), ref(x.movedim(2, 1)).movedim(1, 2))
+        torch.testing.assert_close(ours.running_var, ref.running_var)
+        torch.testing.assert_close(ours.running_mean, ref.running_mean)
+    with pytest.raises(ValueError, match="more than 2 dimensions"):
+        ours(torch.randn(4, 5))
