@@ -27,7 +27,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
@@ -54,6 +54,34 @@ ERROR_MIME = "application/vnd.jupyter.error"
 STDERR_MIME = "application/vnd.jupyter.stderr"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 WIDGET_FAILURES = ("Loading widget", "Error displaying widget")
+
+
+# A notebook the tests write into the temporary root: each explorer alone in its cell.
+EXPLORERS_NOTEBOOK = "browser_test_explorers.ipynb"
+EXPLORERS = ("FormulaExplorer", "SameExplorer")
+
+
+def explorer_notebook() -> dict:
+    """An nbformat-4 notebook that imports the explorers and shows each in a cell."""
+
+    def code(source: str) -> dict:
+        return {
+            "cell_type": "code",
+            "execution_count": None,
+            "metadata": {},
+            "outputs": [],
+            "source": source,
+        }
+
+    return {
+        "nbformat": 4,
+        "nbformat_minor": 4,
+        "metadata": {
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        },
+        "cells": [code(f"from samepad_viz.widgets import {', '.join(EXPLORERS)}")]
+        + [code(f"{name}()") for name in EXPLORERS],
+    }
 
 
 def notebook_names() -> list[str]:
@@ -97,14 +125,22 @@ class Lab:
         return f"{self.base}/{path.lstrip('/')}?token={self.token}"
 
     def notebook_url(self, name: str) -> str:
-        return self.url(f"lab/tree/{quote(name)}")
+        """The notebook in a workspace of its own, so no earlier tab is restored with it."""
+        workspace = f"t{secrets.token_hex(4)}"
+        return self.url(f"lab/workspaces/{workspace}/tree/{quote(name)}")
+
+    def shutdown_kernels(self) -> None:
+        """End every session (and its kernel): each notebook test starts its own."""
+        for session in self.api("sessions"):
+            with contextlib.suppress(urllib.error.URLError, OSError):
+                self.api(f"sessions/{session['id']}", method="DELETE", timeout=30)
 
     def api(self, path: str, method: str = "GET", timeout: float = 5.0):
         request = urllib.request.Request(
             f"{self.base}/api/{path}",
             method=method,
             headers={"Authorization": f"token {self.token}"},
-            data=b"" if method == "POST" else None,
+            data=b"" if method in ("POST", "PATCH") else None,
         )
         with urllib.request.urlopen(request, timeout=timeout) as response:
             body = response.read()
@@ -156,7 +192,10 @@ def jupyterlab(
     proc = None
     try:
         root = tmp / "notebooks"
-        shutil.copytree(source, root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+        if source.exists():
+            shutil.copytree(source, root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+        else:
+            root.mkdir()
         for name, nb in (extra_notebooks or {}).items():
             (root / name).write_text(json.dumps(nb))
         _kernelspec(tmp / "data")
@@ -192,8 +231,13 @@ def jupyterlab(
         log = tmp / "jupyterlab.log"
         with open(log, "wb") as out:
             proc = subprocess.Popen(
-                args, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL, start_new_session=True,
+                args,
+                cwd=root,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
             )
         lab = Lab(root=root, port=port, token=token, log=log)
         _wait_until_up(lab, proc, timeout)
@@ -253,6 +297,22 @@ def chromium(playwright):
     return playwright.chromium.launch(
         executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
     )
+
+
+@dataclass
+class Tab:
+    """A fresh browser page and the uncaught JavaScript errors it has seen."""
+
+    page: object
+    errors: list[str] = field(default_factory=list)
+
+
+def open_tab(browser, lab: Lab):
+    """A page in a browser context of its own; returns (context, tab): close the context."""
+    context = browser.new_context(viewport=VIEWPORT)
+    tab = Tab(context.new_page())
+    tab.page.on("pageerror", lambda error: tab.errors.append(str(error)))
+    return context, tab
 
 
 def dismiss_dialogs(page) -> None:
@@ -329,16 +389,17 @@ def run_all(page, timeout: float = 180) -> float:
 
 
 def save(page) -> None:
-    """File → Save (so the temporary copy on disk holds what the page shows)."""
+    """File → Save Notebook, so the temporary copy on disk holds what the page shows."""
     _menu(page, "File", "Save Notebook")
+    dismiss_dialogs(page)
     page.wait_for_function(
-        """() => !document.querySelector('.lm-TabBar-tab.lm-mod-current.jp-mod-dirty')""",
+        "() => !document.querySelector('.lm-TabBar-tab.lm-mod-current.jp-mod-dirty')",
         timeout=30000,
     )
 
 
 def outputs(page) -> list[dict]:
-    """Every output of the open notebook: its cell index, mime type and text."""
+    """Every output on the page: its cell's index, mime type, text, and what it holds."""
     return page.evaluate(
         """() => {
             const nb = document.querySelector(
@@ -346,8 +407,21 @@ def outputs(page) -> list[dict]:
             const found = [];
             nb.querySelectorAll('.jp-Cell').forEach((cell, i) => {
                 cell.querySelectorAll('.jp-OutputArea-output').forEach(out => {
-                    found.push({cell: i, mime: out.getAttribute('data-mime-type'),
-                                text: out.innerText.slice(0, 2000)});
+                    found.push({
+                        cell: i,
+                        mime: out.getAttribute('data-mime-type'),
+                        text: out.innerText.slice(0, 4000),
+                        widget: !!out.querySelector('.jupyter-widgets'),
+                        images: out.querySelectorAll('img').length,
+                        players: [...out.querySelectorAll('.animation')].map(a => {
+                            const img = a.querySelector('img');
+                            const src = img ? (img.getAttribute('src') || '') : '';
+                            return {
+                                frame: src.startsWith('data:image'),
+                                slider: !!a.querySelector('input[type=range]'),
+                            };
+                        }),
+                    });
                 });
             });
             return found;
@@ -355,9 +429,186 @@ def outputs(page) -> list[dict]:
     )
 
 
+def left_sidebar(page, shown: bool) -> None:
+    """Open or collapse the left sidebar (the file browser, open in a fresh JupyterLab)."""
+    if (page.locator("#jp-left-stack:visible").count() > 0) != shown:
+        page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook").first.click(
+            position={"x": 5, "y": 5}
+        )
+        page.keyboard.press("Control+b")
+        page.wait_for_timeout(300)
+
+
+def screenshot_notebook(page, name: str, max_height: int = 16000) -> Path:
+    """The whole notebook in one PNG: the window grows to the notebook's height."""
+    left_sidebar(page, shown=False)
+    scroller = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer"
+    height = page.evaluate(
+        "sel => { const e = document.querySelector(sel); return e ? e.scrollHeight : 0; }",
+        scroller,
+    )
+    original = page.viewport_size
+    tall = min(max(height + 200, original["height"]), max_height)
+    page.set_viewport_size({"width": original["width"], "height": tall})
+    page.wait_for_timeout(500)
+    try:
+        return screenshot(page, name)
+    finally:
+        page.set_viewport_size(original)
+
+
 def screenshot(target, name: str) -> Path:
-    """Save a PNG of a page (whole notebook, scrolled) or element under artifacts/."""
+    """Save a PNG of a page or an element under artifacts/."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     target.screenshot(path=str(path))
     return path
+
+
+# ---------------------------------------------------------------------------------------
+# An explorer (samepad_viz.widgets) on the page
+# ---------------------------------------------------------------------------------------
+
+_VALUES = r"""root => {
+    const clean = t => t.replace(/[\u200b\u00a0]/g, ' ').replace(/\s+/g, ' ').trim();
+    const v = {};
+    root.querySelectorAll('.widget-slider').forEach(s => {
+        const handle = s.querySelector('[role=slider]');
+        v[clean(s.querySelector('.widget-label').textContent)] =
+            Number(handle.getAttribute('aria-valuenow'));
+    });
+    root.querySelectorAll('.widget-checkbox').forEach(c => {
+        v[clean(c.innerText)] = c.querySelector('input[type=checkbox]').checked;
+    });
+    root.querySelectorAll('.widget-toggle-button').forEach(b => {
+        v[clean(b.textContent)] = b.classList.contains('mod-active');
+    });
+    root.querySelectorAll('.widget-dropdown').forEach(d => {
+        const sel = d.querySelector('select');
+        v[clean(d.querySelector('.widget-label').textContent)] =
+            clean(sel.options[sel.selectedIndex].textContent);
+    });
+    return v;
+}"""
+
+# Time from a key press on a slider to the new picture decoded and painted, in the page's
+# own clock (no Python round trip in the number).
+_ARM_LATENCY = """([root, label]) => {
+    const img = root.querySelector('img.widget-image');
+    const slider = [...root.querySelectorAll('.widget-slider')].find(
+        s => s.querySelector('.widget-label').textContent.trim() === label);
+    const handle = slider.querySelector('[role=slider]');
+    window.__samepadLatency = new Promise(resolve => {
+        let t0 = null;
+        handle.addEventListener('keydown', () => { t0 = performance.now(); },
+                                {once: true, capture: true});
+        const observer = new MutationObserver(async () => {
+            observer.disconnect();
+            try { await img.decode(); } catch (e) { /* a broken image shows as such */ }
+            requestAnimationFrame(() => requestAnimationFrame(
+                () => resolve(performance.now() - t0)));
+        });
+        observer.observe(img, {attributes: true, attributeFilter: ['src']});
+    });
+    handle.focus();
+}"""
+
+
+class Explorer:
+    """One explorer's output on the page: its controls, picture and text."""
+
+    def __init__(self, page, root):
+        self.page = page
+        self.root = root  # locator of the output holding the explorer
+
+    @property
+    def image(self):
+        return self.root.locator("img.widget-image").first
+
+    def src(self) -> str:
+        return self.image.get_attribute("src") or ""
+
+    def text(self) -> str:
+        return self.root.inner_text().replace("\u00a0", " ").replace("\u200b", "")
+
+    def values(self) -> dict:
+        """Every control's value as the page shows it, by its description."""
+        return self.root.evaluate(_VALUES)
+
+    def _slider(self, label: str):
+        return self.root.locator(".widget-slider").filter(
+            has=self.page.locator(".widget-label", has_text=re.compile(rf"^{re.escape(label)}$"))
+        )
+
+    def press(self, label: str, key: str) -> None:
+        """Focus the slider's handle and press a key (ArrowRight, ArrowLeft, Home, End)."""
+        handle = self._slider(label).locator("[role='slider']")
+        handle.focus()
+        handle.press(key)
+
+    def click(self, label: str) -> None:
+        """Click a checkbox or toggle button."""
+        checkbox = self.root.locator(".widget-checkbox").filter(has_text=label)
+        if checkbox.count():
+            checkbox.locator("input[type=checkbox]").click()
+        else:
+            self.root.locator(".widget-toggle-button", has_text=label).click()
+
+    def choose(self, label: str, option: str) -> None:
+        """Pick an option of a dropdown by its visible text."""
+        dropdown = self.root.locator(".widget-dropdown").filter(
+            has=self.page.locator(".widget-label", has_text=re.compile(rf"^{re.escape(label)}$"))
+        )
+        dropdown.locator("select").select_option(label=option)
+
+    def wait_for_picture_change(self, old_src: str, timeout: float = 15) -> None:
+        self.image.evaluate(
+            """(img, [old, ms]) => new Promise((resolve, reject) => {
+                const t = setTimeout(() => reject(new Error('picture unchanged')), ms);
+                const check = () => {
+                    if ((img.getAttribute('src') || '') !== old && img.complete) {
+                        clearTimeout(t); resolve();
+                    } else { requestAnimationFrame(check); }
+                };
+                check();
+            })""",
+            [old_src, int(timeout * 1000)],
+        )
+
+    def wait_for_text(self, needle: str, timeout: float = 15) -> None:
+        deadline = time.monotonic() + timeout
+        while needle not in self.text():
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{needle!r} not shown; the explorer shows:\n{self.text()}")
+            self.page.wait_for_timeout(50)
+
+    def controls_under_picture(self) -> list[str]:
+        """Controls that reach under the picture beside them (so the picture hides them)."""
+        return self.root.evaluate(
+            """root => {
+                const img = root.querySelector('img.widget-image').getBoundingClientRect();
+                const sel = '.widget-slider, .widget-checkbox, .widget-dropdown';
+                return [...root.querySelectorAll(sel)].filter(e => {
+                    const r = e.getBoundingClientRect();
+                    return r.right > img.left + 1 && r.left < img.right
+                        && r.bottom > img.top && r.top < img.bottom;
+                }).map(e => e.innerText.replace(/\\s+/g, ' ').trim());
+            }"""
+        )
+
+    def image_sizes(self) -> dict:
+        """The picture's own pixel size and the size it is drawn at."""
+        return self.image.evaluate(
+            """img => ({natural: [img.naturalWidth, img.naturalHeight],
+                        shown: [img.clientWidth, img.clientHeight]})"""
+        )
+
+    def latency(self, label: str, key: str, timeout: float = 15) -> float:
+        """Milliseconds from pressing ``key`` on a slider to the new picture painted."""
+        self.page.evaluate(_ARM_LATENCY, [self.root.element_handle(), label])
+        self.page.keyboard.press(key)
+        return self.page.evaluate(
+            "t => Promise.race([window.__samepadLatency, new Promise((_, reject) =>"
+            " setTimeout(() => reject(new Error('no new picture')), t))])",
+            int(timeout * 1000),
+        )
