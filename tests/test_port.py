@@ -687,3 +687,12 @@ def test_batch_norm_axis_equals_batch_norm_on_the_moved_axis():
         torch.testing.assert_close(ours.running_mean, ref.running_mean)
     with pytest.raises(ValueError, match="more than 2 dimensions"):
         ours(torch.randn(4, 5))
+
+
+def test_compare_reports_a_torch_layer_that_cannot_run():
+    model = _seq(L.Conv2D(4, 3), L.Conv2D(2, 1))
+    module = port.from_keras(model)
+    setattr(module, model.layers[1].name, nn.Conv2d(5, 2, 1))  # wrong in_channels
+    report = port.compare(model, module, (8, 8, 3))
+    assert report.first_divergence is report.rows[1] and "torch raised" in report.rows[1].note
+    assert "cannot run" in report.cause
