@@ -5,7 +5,8 @@
 
 Outputs are produced only by running the notebook (nbval compares against them). After
 the run, everything that would make a diff noisy is dropped: per-cell execution
-timestamps, widget state, and notebook metadata beyond the kernel and language name.
+timestamps, widget state, print output split into chunks, and notebook metadata beyond
+the kernel and language name.
 Cell ids are made deterministic (``cell-01``, ``cell-02``, …) so a re-run changes only
 what really changed.
 """
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -60,6 +62,7 @@ def execute(path: Path, timeout: int = 600) -> None:
     finally:
         os.environ.clear()
         os.environ.update(env_backup)
+    nb, _ = CoalesceStreamsPreprocessor().preprocess(nb, {})
     nbformat.write(clean(nb), path)
 
 
