@@ -39,6 +39,7 @@ __all__ = [
     "ComparisonFigure",
     "Drawn",
     "Palette",
+    "Picture",
     "WindowFigure",
     "description",
     "draw_all_windows",
@@ -306,6 +307,10 @@ def _pos_text(plan: _Plan, pos) -> str:
     return str(pos) if plan.ndim == 2 else str(pos[1])
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _side_caption(sides: dict[str, int]) -> str:
     return "padding " + ", ".join(f"{k} {v}" for k, v in sides.items())
 
@@ -411,18 +416,35 @@ class _Panel:
         ]
 
 
-def _new_figure(figsize, dpi, layout="constrained") -> Figure:
-    fig = Figure(figsize=figsize, dpi=dpi, layout=layout)
+class Picture(Figure):
+    """A Figure that shows itself in a notebook as a PNG, with no pyplot or backend setup.
+
+    Every picture here is a Picture (never a pyplot figure, so nothing accumulates in
+    pyplot's figure manager); in Jupyter, a cell ending with one shows only the image.
+    """
+
+    def _repr_png_(self) -> bytes:
+        return _png(self, compress_level=6)
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display({"image/png": self._repr_png_()}, raw=True)
+
+
+def _new_figure(figsize, dpi, layout="constrained") -> Picture:
+    fig = Picture(figsize=figsize, dpi=dpi, layout=layout)
     FigureCanvasAgg(fig)
     return fig
 
 
-def _png(fig: Figure) -> bytes:
-    """Render with Agg and encode quickly (fast zlib level; no layout pass)."""
+def _png(fig: Figure, compress_level: int = 1) -> bytes:
+    """Render with Agg and encode (zlib level 1 by default: fast, for redraws)."""
     canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
-    canvas.draw()
+    canvas.draw()  # runs the layout engine, if any, then renders
     buf = io.BytesIO()
-    Image.fromarray(np.asarray(canvas.buffer_rgba())).save(buf, format="png", compress_level=1)
+    rgba = np.asarray(canvas.buffer_rgba())
+    Image.fromarray(rgba).save(buf, format="png", compress_level=compress_level)
     return buf.getvalue()
 
 
@@ -456,7 +478,7 @@ def draw_padded_input(
     input) writes each cell's number, padding cells showing 0.
     """
     plan = _plan(size, 1, 1, padding)
-    ax = ax if ax is not None else _new_figure((5, 3 if plan.ndim == 1 else 4), 80).add_subplot()
+    ax = ax if ax is not None else _new_figure((5, 1.5 if plan.ndim == 1 else 4), 80).add_subplot()
     cat, origin = _padded_categories(plan.size, plan.pads)
     panel = _Panel(ax)
     panel.set_grid(cat, origin)
@@ -657,7 +679,7 @@ def draw_coverage(
     rgba[unused_pad] = _mix(PALETTE.unused, 0.35)
     cat = cat.copy()
     cat[unreached], cat[unused_pad] = UNUSED, UNUSED_PADDING
-    ax = ax if ax is not None else _new_figure((6, 2.2 if plan.ndim == 1 else 5), 80).add_subplot()
+    ax = ax if ax is not None else _new_figure((6, 1.9 if plan.ndim == 1 else 5), 80).add_subplot()
     panel = _Panel(ax)
     panel.set_grid(cat, origin, rgba=rgba)
     panel.box("input", (-0.5, -0.5, plan.size[1], plan.size[0]), colour=PALETTE.previous, width=1.5)
@@ -682,8 +704,8 @@ def draw_coverage(
     n_unreached, n_unused = int(unreached.sum()), int(unused_pad.sum())
     ax.set_title(f"windows per cell ({' × '.join(map(str, plan.out_shape))} windows)")
     panel.caption.set_text(
-        f"{n_unreached} input cells never read (×), {n_unused} padding "
-        f"cells unused\n{_side_caption(sides)}"
+        f"{_count(n_unreached, 'input cell')} never read (×), "
+        f"{_count(n_unused, 'padding cell')} unused\n{_side_caption(sides)}"
     )
     o = origin if plan.ndim == 2 else origin[1:]
     ax.samepad = Drawn(

@@ -83,7 +83,20 @@ class _Explorer:
         return self._box
 
     def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        if bundle and "text/plain" in bundle:  # not the container's long, changing repr
+            bundle["text/plain"] = repr(self)
+        return bundle
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{name}={value!r}" for name, value in self.values.items())
+        return f"{type(self).__name__}({args})"
+
+    @property
+    def figure(self):
+        """The picture currently shown, as a figure (displays as a PNG in a notebook)."""
+        self._flush()
+        return self._figure.figure
 
     # -- the driving API ------------------------------------------------------------
     @property
@@ -189,17 +202,18 @@ class FormulaExplorer(_Explorer):
         row: int = 0,
         col: int = 0,
         *,
+        max_size: int = 32,
         dpi: int = 80,
     ):
         self.controls = {
-            "size": _slider("input size W", size, 1, 32),
+            "size": _slider("input size W", size, 1, max_size),
             "kernel_size": _slider("kernel_size K", kernel_size, 1, 9),
             "stride": _slider("stride S", stride, 1, 4),
             "padding": _slider("padding P", padding, 0, 4),
             "dilation": _slider("dilation D", dilation, 1, 4),
             "ceil_mode": widgets.Checkbox(value=ceil_mode, description="ceil_mode (pooling)"),
-            "row": _slider("output row", 0, 0, 31),
-            "col": _slider("output column", 0, 0, 31),
+            "row": _slider("output row", 0, 0, max_size - 1),
+            "col": _slider("output column", 0, 0, max_size - 1),
         }
         self._figure = WindowFigure(figsize=(8, 4), dpi=dpi)
         super().__init__()
@@ -301,6 +315,7 @@ class SameExplorer(_Explorer):
         padding: int = 1,
         dilation: int = 1,
         *,
+        max_size: int = 32,
         dpi: int = 80,
     ):
         self.controls = {
@@ -311,7 +326,7 @@ class SameExplorer(_Explorer):
                 style={"description_width": "110px"},
                 layout=widgets.Layout(width="300px"),
             ),
-            "size": _slider("input size W", size, 1, 32),
+            "size": _slider("input size W", size, 1, max_size),
             "kernel_size": _slider("kernel_size K", kernel_size, 1, 9),
             "stride": _slider("stride S", stride, 1, 4),
             "padding": _slider("padding P (int)", padding, 0, 4),

@@ -213,3 +213,11 @@ def test_palette_is_one_set_of_distinct_colours():
     ]
     assert len(set(colours)) == len(colours)
     assert np.all(draw._COLOURS[:, 3] == 1)
+
+
+def test_pictures_show_themselves_as_png_without_pyplot():
+    fig = draw.draw_window(6, 3, stride=2, padding="same")
+    assert isinstance(fig, draw.Picture)
+    png = fig._repr_png_()
+    assert png.startswith(b"\x89PNG")
+    assert isinstance(draw.draw_coverage(6, 3).figure, draw.Picture)
