@@ -248,6 +248,19 @@ def _crop(y: torch.Tensor, crop: Pair) -> torch.Tensor:
     return y[:, :, crop[0] :, crop[1] :]
 
 
+def _safe_weight(weight: torch.Tensor) -> torch.Tensor:
+    """Give a one-input-channel weight its canonical strides (a PyTorch 2.13 CPU bug).
+
+    ``module.to(memory_format=torch.channels_last)`` gives a ``(out, 1, kh, kw)`` weight
+    the strides ``(kh·kw, 1, kw, 1)``; with those, ``F.conv2d`` on CPU returns garbage when
+    the output is one column wide at a horizontal stride > 1 (``tests/test_layers.py``
+    pins it). The copy is of the tiny weight only, and only in that layout.
+    """
+    if weight.shape[1] == 1 and weight.stride(1) != weight.shape[2] * weight.shape[3]:
+        return weight.clone(memory_format=torch.contiguous_format)
+    return weight
+
+
 def _keras_repr(kernel_size: Pair, stride: Pair, **extra) -> str:
     parts = [f"kernel_size={kernel_size}", f"stride={stride}", "padding='same'"]
     parts += [f"{key}={value!r}" for key, value in extra.items()]
@@ -330,8 +343,9 @@ class Conv2dSame(nn.Conv2d):
         if plan.pad is not None:
             x = F.pad(x, plan.pad)
         y = F.conv2d(
-            x, self.weight, self.bias, self.stride, plan.padding, self.dilation, self.groups
-        )
+            x, _safe_weight(self.weight), self.bias, self.stride, plan.padding, self.dilation,
+            self.groups,
+        )  # fmt: skip
         return _crop(y, plan.crop)
 
     def extra_repr(self) -> str:
