@@ -28,9 +28,11 @@ from matplotlib.patches import Rectangle  # noqa: E402
 
 from samepad_viz import draw  # noqa: E402
 from samepad_viz.draw import description  # noqa: E402
+from samepad_viz.draw._canvas import _new_figure, _png  # noqa: E402
 from samepad_viz.widgets import FormulaExplorer  # noqa: E402
 
 SIZES = (8, 16, 32, 64, 128)
+COLOURS = draw.category_colours()
 KERNEL, STRIDE, PADDING = 3, 1, 1
 
 
@@ -60,7 +62,7 @@ def rectangles_png(size: int, col: int) -> bytes:
     """The explorer's picture drawn with one Rectangle per cell, from scratch."""
     shown = draw.draw_window((size, size), KERNEL, STRIDE, PADDING, position=(1, col))
     drawn = description(shown)
-    fig = draw._new_figure((8, 4), 80, layout=None)
+    fig = _new_figure((8, 4), 80, layout=None)
     ax_in = fig.add_axes((0.02, 0.2, 0.56, 0.7))
     ax_out = fig.add_axes((0.63, 0.2, 0.35, 0.7))
     out = drawn.output_shape
@@ -76,7 +78,7 @@ def rectangles_png(size: int, col: int) -> bytes:
                         (c0 + c - 0.5, r0 + r - 0.5),
                         1,
                         1,
-                        facecolor=draw._COLOURS[cat],
+                        facecolor=COLOURS[cat],
                         edgecolor="white",
                         linewidth=min(1.5, 40 / len(row)),
                     )
@@ -88,7 +90,7 @@ def rectangles_png(size: int, col: int) -> bytes:
     ax_in.set_title(shown.axes[0].get_title(), fontsize=10)
     ax_out.set_title(shown.axes[1].get_title())
     fig.text(0.985, 0.02, shown.texts[0].get_text(), ha="right", va="bottom", fontsize=10)
-    return draw._png(fig)
+    return _png(fig)
 
 
 def time_rectangles(size: int, repeats: int):

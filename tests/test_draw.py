@@ -212,7 +212,7 @@ def test_palette_is_one_set_of_distinct_colours():
         draw.PALETTE.unused,
     ]
     assert len(set(colours)) == len(colours)
-    assert np.all(draw._COLOURS[:, 3] == 1)
+    assert np.all(draw.category_colours()[:, 3] == 1)
 
 
 def test_pictures_show_themselves_as_png_without_pyplot():

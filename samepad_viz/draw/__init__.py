@@ -1,0 +1,76 @@
+"""Pictures of convolution arithmetic: padded grids, kernel windows, coverage, differences.
+
+One visual language throughout, named once in :data:`PALETTE` (Okabe–Ito, colour-blind
+safe): sky-blue input cells, grey padding, an orange kernel window, green output cells,
+vermillion for cells that differ, reddish purple for cells no window ever reaches.
+
+Every number drawn comes from :mod:`samepad_viz.arithmetic`. A size given as an int draws
+one dimension (a single row of cells); a ``(height, width)`` tuple draws a 2-D grid, with
+the other arguments following the arithmetic API (one value for both dimensions, or one
+per dimension). ``padding`` may also be ``'same'`` (TensorFlow's split, from
+:func:`~samepad_viz.arithmetic.same_padding`) or ``'valid'``.
+
+Functions follow the matplotlib convention: they draw on the ``ax``/``fig`` given, or on a
+new :class:`matplotlib.figure.Figure` (never pyplot, so nothing leaks), and return it.
+What was drawn is described by a :class:`Drawn` object, ``description(result)``, so that
+tests can check the picture's content rather than its pixels. Whole grids are one
+``imshow`` each, so a 128×128 grid redraws about as fast as an 8×8 one.
+
+One file per picture: :mod:`.padded` (the padded input), :mod:`.window` (the kernel window
+beside the output), :mod:`.coverage` (coverage map, all windows), :mod:`.animation`
+(sliding animation, GIF), :mod:`.compare` (two paddings side by side); :mod:`.palette`
+holds the colours, ``_plan`` turns arithmetic into grids, ``_canvas`` draws them.
+"""
+
+from ._canvas import Picture
+from ._plan import Drawn, description
+from .animation import save_sliding_gif, sliding_animation
+from .compare import ComparisonFigure, draw_comparison
+from .coverage import draw_all_windows, draw_coverage
+from .padded import draw_padded_input
+from .palette import (
+    DIFFER,
+    DIFFER_HIGHLIGHT,
+    INPUT,
+    OUTPUT,
+    OUTPUT_HIGHLIGHT,
+    OUTSIDE,
+    PADDING,
+    PALETTE,
+    UNUSED,
+    UNUSED_PADDING,
+    WINDOW,
+    WINDOW_PADDING,
+    Palette,
+    category_colours,
+)
+from .window import WindowFigure, draw_window
+
+__all__ = [
+    "DIFFER",
+    "DIFFER_HIGHLIGHT",
+    "INPUT",
+    "OUTPUT",
+    "OUTPUT_HIGHLIGHT",
+    "OUTSIDE",
+    "PADDING",
+    "PALETTE",
+    "UNUSED",
+    "UNUSED_PADDING",
+    "WINDOW",
+    "WINDOW_PADDING",
+    "ComparisonFigure",
+    "Drawn",
+    "Palette",
+    "Picture",
+    "WindowFigure",
+    "category_colours",
+    "description",
+    "draw_all_windows",
+    "draw_comparison",
+    "draw_coverage",
+    "draw_padded_input",
+    "draw_window",
+    "save_sliding_gif",
+    "sliding_animation",
+]

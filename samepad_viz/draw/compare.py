@@ -1,0 +1,185 @@
+"""Two paddings of the same input side by side, output cells whose windows differ marked."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from ._canvas import _new_figure, _Panel, _png
+from ._plan import (
+    Drawn,
+    _cells,
+    _padded_categories,
+    _padding_read_back,
+    _paint_window,
+    _Plan,
+    _plan,
+    _pos_text,
+    _position,
+    _side_caption,
+    _span,
+    _user_pos,
+)
+from .palette import DIFFER, DIFFER_HIGHLIGHT, OUTPUT, OUTPUT_HIGHLIGHT, PALETTE
+
+
+def _fields(plan: _Plan, d: int) -> list[tuple]:
+    """Per output index, the (tap, input cell) pairs read along dimension d (padding left out)."""
+    n = plan.size[d]
+    return [tuple((t, x) for t, x in enumerate(w) if 0 <= x < n) for w in plan.windows[d]]
+
+
+def _differing(a: _Plan, b: _Plan) -> tuple[np.ndarray, np.ndarray]:
+    """Boolean masks over a's and b's output grids: receptive field differs or is missing."""
+    fa = [_fields(a, d) for d in range(2)]
+    fb = [_fields(b, d) for d in range(2)]
+    masks = []
+    for mine, other, shape in ((fa, fb, a.out), (fb, fa, b.out)):
+        m = np.ones(shape, dtype=bool)
+        for i in range(shape[0]):
+            for j in range(shape[1]):
+                if i < len(other[0]) and j < len(other[1]):
+                    empty_m = not mine[0][i] or not mine[1][j]
+                    empty_o = not other[0][i] or not other[1][j]
+                    same = (empty_m and empty_o) or (
+                        not empty_m
+                        and not empty_o
+                        and mine[0][i] == other[0][i]
+                        and mine[1][j] == other[1][j]
+                    )
+                    m[i, j] = not same
+        masks.append(m)
+    return masks[0], masks[1]
+
+
+def _label(padding) -> str:
+    if isinstance(padding, str):
+        return f"padding='{padding}'"
+    return f"padding={padding!r}"
+
+
+class ComparisonFigure:
+    """Two paddings of one input, each with its output: cells whose windows differ in red.
+
+    Row 1 is padding A, row 2 padding B; each row shows the padded input with the window
+    of the focus output cell (the first differing one unless ``position`` is given) and
+    the output grid with differing cells in vermillion. Updated in place like
+    :class:`WindowFigure`.
+    """
+
+    def __init__(self, fig: Figure | None = None, *, figsize=(8, 6), dpi=80):
+        self.figure = fig if fig is not None else _new_figure(figsize, dpi, layout=None)
+        boxes = [((0.02, y, 0.56, 0.36), (0.63, y, 0.35, 0.36)) for y in (0.56, 0.07)]
+        self.panels = [[_Panel(self.figure.add_axes(b)) for b in row] for row in boxes]
+        for row in self.panels:
+            for panel in row:
+                panel.title.set_fontsize(9)
+                panel.caption.set_fontsize(8)
+        self.description: Drawn | None = None
+
+    def update(
+        self,
+        size,
+        kernel_size,
+        stride=1,
+        padding_a="same",
+        padding_b=0,
+        dilation=1,
+        ceil_mode=False,
+        *,
+        labels=None,
+        position=None,
+    ) -> Drawn:
+        plans = [
+            _plan(size, kernel_size, stride, p, dilation, ceil_mode) for p in (padding_a, padding_b)
+        ]
+        masks = _differing(*plans)
+        if position is not None:
+            focus = _position(plans[0], position)
+        elif masks[0].any():
+            focus = tuple(int(v) for v in np.argwhere(masks[0])[0])
+        else:
+            focus = (0, 0)
+        labels = labels or (_label(padding_a), _label(padding_b))
+        all_sides = []
+        for (p_in, p_out), plan, mask, label in zip(self.panels, plans, masks, labels, strict=True):
+            extent = (plan.lo_hi(0), plan.lo_hi(1))
+            cat, origin = _padded_categories(plan.size, plan.pads, extent)
+            sides = _padding_read_back(cat, origin, plan.size, plan.ndim)
+            all_sides.append(sides)
+            pos = tuple(min(f, o - 1) for f, o in zip(focus, plan.out, strict=True))
+            _paint_window(cat, origin, plan, pos)
+            p_in.set_grid(cat, origin)
+            p_in.box(
+                "input",
+                (-0.5, -0.5, plan.size[1], plan.size[0]),
+                colour=PALETTE.previous,
+                width=1.5,
+            )
+            p_in.box("window", _span(plan, pos), colour=PALETTE.window, style="--", width=2.5)
+            p_in.title.set_text(f"{label}: {_side_caption(sides)}")
+            p_in.caption.set_text(f"window of output {_pos_text(plan, pos)}")
+            out = np.where(mask, DIFFER, OUTPUT).astype(np.int8)
+            out[pos] = DIFFER_HIGHLIGHT if mask[pos] else OUTPUT_HIGHLIGHT
+            p_out.set_grid(out, (0, 0))
+            shape = " × ".join(map(str, plan.out_shape))
+            p_out.title.set_text(f"output {shape}: {int(mask.sum())} differ")
+            p_out.caption.set_text(plan.formula_text())
+
+        def cells(mask):
+            return _cells(mask, (0, 0), plans[0].ndim)
+
+        self.description = Drawn(
+            "comparison",
+            plans[0].ndim,
+            plans[0].size[2 - plans[0].ndim :],
+            all_sides[0],
+            plans[0].out_shape,
+            _user_pos(plans[0], focus),
+            formula=plans[0].formula_text(),
+            differing=cells(masks[0]),
+            differing_b=cells(masks[1]),
+            padding_b=all_sides[1],
+            output_shape_b=plans[1].out_shape,
+        )
+        self.figure.samepad = self.description
+        return self.description
+
+    def png(self) -> bytes:
+        return _png(self.figure)
+
+
+def draw_comparison(
+    size,
+    kernel_size,
+    stride=1,
+    padding_a="same",
+    padding_b=0,
+    dilation=1,
+    ceil_mode=False,
+    *,
+    labels=None,
+    position=None,
+    fig: Figure | None = None,
+) -> Figure:
+    """Padding A against padding B on the same input, differing output cells in vermillion.
+
+    The default compares Keras/TensorFlow ``'same'`` with ``padding_b`` (e.g. the naive
+    symmetric ``1`` for a 3×3 kernel). An output cell differs when the input cells its
+    window reads (tap by tap) differ, or when it exists in one output only.
+    ``description(fig).differing`` lists them in A's grid, ``.differing_b`` in B's;
+    ``.padding_b`` and ``.output_shape_b`` describe B's side.
+    """
+    cf = ComparisonFigure(fig)
+    cf.update(
+        size,
+        kernel_size,
+        stride,
+        padding_a,
+        padding_b,
+        dilation,
+        ceil_mode,
+        labels=labels,
+        position=position,
+    )
+    return cf.figure

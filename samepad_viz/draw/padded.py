@@ -1,0 +1,42 @@
+"""The padded input grid, padding drawn on the side where it goes."""
+
+from __future__ import annotations
+
+from matplotlib.axes import Axes
+
+from ._canvas import _new_figure, _Panel, _value_texts
+from ._plan import Drawn, _padded_categories, _padding_read_back, _plan, _side_caption
+from .palette import PALETTE
+
+
+def draw_padded_input(
+    size, padding=0, *, values=None, ax: Axes | None = None, title: str | None = None
+) -> Axes:
+    """The input grid with its padding drawn on each side (``(0, 1)`` is one-sided).
+
+    ``size`` an int draws one row; ``(H, W)`` a grid. ``padding`` is an int, a
+    ``(before, after)`` pair (1-D), one entry per dimension (2-D), or ``'same'`` is not
+    accepted here (it needs a kernel: use :func:`draw_window`). ``values`` (shape of the
+    input) writes each cell's number, padding cells showing 0.
+    """
+    plan = _plan(size, 1, 1, padding)
+    ax = ax if ax is not None else _new_figure((5, 1.5 if plan.ndim == 1 else 4), 80).add_subplot()
+    cat, origin = _padded_categories(plan.size, plan.pads)
+    panel = _Panel(ax)
+    panel.set_grid(cat, origin)
+    panel.box("input", (-0.5, -0.5, plan.size[1], plan.size[0]), colour=PALETTE.previous, width=1.5)
+    if values is not None:
+        panel.values(_value_texts(values, plan.size, plan.pads, plan.ndim))
+    sides = _padding_read_back(cat, origin, plan.size, plan.ndim)
+    panel.caption.set_text(_side_caption(sides))
+    shape = "×".join(map(str, plan.size[2 - plan.ndim :]))
+    ax.set_title(title if title is not None else f"input {shape}, padded")
+    ax.samepad = Drawn(
+        "padded_input",
+        plan.ndim,
+        plan.size[2 - plan.ndim :],
+        sides,
+        categories=cat,
+        origin=origin[2 - plan.ndim :],
+    )
+    return ax

@@ -1,0 +1,145 @@
+"""The kernel window at one output position, beside the output grid with the formula."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from ._canvas import _new_figure, _Panel, _png, _value_texts
+from ._plan import (
+    Drawn,
+    _cells,
+    _padded_categories,
+    _padding_read_back,
+    _paint_window,
+    _plan,
+    _pos_text,
+    _position,
+    _previous,
+    _side_caption,
+    _span,
+    _user_pos,
+)
+from .palette import OUTPUT, OUTPUT_HIGHLIGHT, PALETTE, WINDOW, WINDOW_PADDING
+
+
+class WindowFigure:
+    """Two panels — padded input with the window, output grid — updated in place.
+
+    ``update(...)`` takes the arithmetic arguments and an output ``position`` and returns
+    the :class:`Drawn` description; ``png()`` renders the current picture. Keeping one
+    WindowFigure between redraws (as the explorers and the animation do) only moves
+    artists, which is what makes a redraw fast.
+    """
+
+    def __init__(self, fig: Figure | None = None, *, figsize=(8, 4), dpi=80):
+        self.figure = fig if fig is not None else _new_figure(figsize, dpi, layout=None)
+        # a fixed layout: a layout engine would cost a second draw on every redraw
+        ax_in = self.figure.add_axes((0.02, 0.2, 0.56, 0.7))
+        ax_out = self.figure.add_axes((0.63, 0.2, 0.35, 0.7))
+        self.input, self.output = _Panel(ax_in), _Panel(ax_out)
+        self.input.title.set_fontsize(10)
+        # the formula spans the bottom of the figure: it is often wider than the output grid
+        self.formula = self.figure.text(0.985, 0.02, "", ha="right", va="bottom", fontsize=10)
+        self.description: Drawn | None = None
+
+    def update(
+        self,
+        size,
+        kernel_size,
+        stride=1,
+        padding=0,
+        dilation=1,
+        ceil_mode=False,
+        position=None,
+        values=None,
+    ) -> Drawn:
+        plan = _plan(size, kernel_size, stride, padding, dilation, ceil_mode)
+        pos = _position(plan, position)
+        extent = (plan.lo_hi(0), plan.lo_hi(1))
+        cat, origin = _padded_categories(plan.size, plan.pads, extent)
+        sides = _padding_read_back(cat, origin, plan.size, plan.ndim)
+        _paint_window(cat, origin, plan, pos)
+        window = _cells(np.isin(cat, (WINDOW, WINDOW_PADDING)), origin, plan.ndim)
+        self.input.set_grid(cat, origin)
+        self.input.box(
+            "input", (-0.5, -0.5, plan.size[1], plan.size[0]), colour=PALETTE.previous, width=1.5
+        )
+        self.input.box("window", _span(plan, pos), colour=PALETTE.window, style="--", width=2.5)
+        prev = _previous(plan, pos)
+        previous_cells, step = frozenset(), None
+        if prev is None:
+            self.input.box("previous", None, colour=PALETTE.previous, style=":")
+            self.input.step_arrow(None, None, "")
+        else:
+            px, py, _, _ = _span(plan, prev)
+            x, y, _, _ = _span(plan, pos)
+            self.input.box("previous", _span(plan, prev), colour=PALETTE.previous, style=":")
+            step = (int(y - py), int(x - px))
+            self.input.step_arrow(
+                (px + 0.5, py + 0.5),
+                (x + 0.5, y + 0.5),
+                f"stride {max(abs(step[0]), abs(step[1]))}",
+            )
+            rows = plan.windows[0][prev[0]]
+            cols = plan.windows[1][prev[1]]
+            previous_cells = frozenset((r, c) for r in rows for c in cols)
+            if plan.ndim == 1:
+                previous_cells = frozenset(c for _, c in previous_cells)
+                step = step[1:]
+        if values is not None:
+            self.input.values(_value_texts(values, plan.size, plan.pads, plan.ndim))
+        self.input.caption.set_text(_side_caption(sides))
+        in_shape = "×".join(map(str, plan.size[2 - plan.ndim :]))
+        self.input.title.set_text(
+            f"input {in_shape} + padding, window of output {_pos_text(plan, pos)}"
+        )
+
+        out = np.full(plan.out, OUTPUT, dtype=np.int8)
+        out[pos] = OUTPUT_HIGHLIGHT
+        self.output.set_grid(out, (0, 0))
+        out_shape = " × ".join(map(str, plan.out_shape))
+        self.output.title.set_text(f"output {out_shape}")
+        self.formula.set_text(f"output size {plan.formula_text()}")
+        self.description = Drawn(
+            "window",
+            plan.ndim,
+            plan.size[2 - plan.ndim :],
+            sides,
+            plan.out_shape,
+            _user_pos(plan, pos),
+            window,
+            previous_cells,
+            step,
+            plan.formula_text(),
+            categories=cat,
+            origin=origin if plan.ndim == 2 else origin[1:],
+        )
+        self.figure.samepad = self.description
+        return self.description
+
+    def png(self) -> bytes:
+        return _png(self.figure)
+
+
+def draw_window(
+    size,
+    kernel_size,
+    stride=1,
+    padding=0,
+    dilation=1,
+    ceil_mode=False,
+    position=None,
+    *,
+    values=None,
+    fig: Figure | None = None,
+) -> Figure:
+    """The kernel window at output ``position`` (default the first), beside the output.
+
+    Taps are orange, dilation holes left in their own colour inside the dashed window
+    outline; the previous window (dotted blue) and an arrow show the stride step; the
+    output grid has the position highlighted and the formula, numbers substituted, below.
+    """
+    wf = WindowFigure(fig)
+    wf.update(size, kernel_size, stride, padding, dilation, ceil_mode, position, values)
+    return wf.figure
