@@ -439,20 +439,39 @@ def left_sidebar(page, shown: bool) -> None:
         page.wait_for_timeout(300)
 
 
-def screenshot_notebook(page, name: str, max_height: int = 16000) -> Path:
-    """The whole notebook in one PNG: the window grows to the notebook's height."""
+_NOTEBOOK_EXTENT = """() => {
+    const scroller = document.querySelector(
+        '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer');
+    const cells = scroller.querySelectorAll('.jp-Cell');
+    const last = cells[cells.length - 1];
+    const end = last.getBoundingClientRect().bottom - scroller.getBoundingClientRect().top
+        + scroller.scrollTop + 20;
+    return [scroller.scrollTop, scroller.clientHeight, Math.ceil(end)];
+}"""
+
+
+def screenshot_notebook(page, name: str, part_height: int = 6000) -> list[Path]:
+    """The whole notebook, top to bottom, in as few PNGs as it takes (``name.png``,
+    then ``name-2.png``, …): the window grows to ``part_height`` and scrolls."""
     left_sidebar(page, shown=False)
     scroller = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer"
-    height = page.evaluate(
-        "sel => { const e = document.querySelector(sel); return e ? e.scrollHeight : 0; }",
-        scroller,
-    )
     original = page.viewport_size
-    tall = min(max(height + 200, original["height"]), max_height)
+    _, visible, end = page.evaluate(_NOTEBOOK_EXTENT)
+    chrome = original["height"] - visible  # menus, toolbar, status bar
+    tall = min(max(end + chrome, original["height"]), part_height)
     page.set_viewport_size({"width": original["width"], "height": tall})
-    page.wait_for_timeout(500)
+    paths = []
     try:
-        return screenshot(page, name)
+        offset = 0
+        while True:
+            page.evaluate(f"y => {{ document.querySelector('{scroller}').scrollTop = y; }}", offset)
+            page.wait_for_timeout(400)
+            suffix = f"-{len(paths) + 1}" if paths else ""
+            paths.append(screenshot(page, f"{name}{suffix}"))
+            top, visible, end = page.evaluate(_NOTEBOOK_EXTENT)
+            if top + visible >= end or len(paths) >= 20:
+                return paths
+            offset = top + visible - 40  # a little overlap between parts
     finally:
         page.set_viewport_size(original)
 
