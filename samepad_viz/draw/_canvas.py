@@ -96,6 +96,7 @@ class _Panel:
                 va="bottom",
                 zorder=5,
                 fontweight="bold",
+                bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "none", "pad": 1},
             )
         visible = start is not None
         self.arrow.set_visible(visible)
