@@ -11,12 +11,18 @@ import importlib
 
 from .arithmetic import (
     TorchPadding,
+    TorchTransposedPadding,
+    causal_padding,
     effective_kernel_size,
     keras_output_size,
+    keras_transposed_output_size,
     output_size,
     output_size_formula,
     same_padding,
+    solve_padding,
     torch_padding,
+    torch_transposed_padding,
+    transposed_output_size,
     window_indices,
 )
 
@@ -34,12 +40,18 @@ _LAZY = {
 
 __all__ = [
     "TorchPadding",
+    "TorchTransposedPadding",
+    "causal_padding",
     "effective_kernel_size",
     "keras_output_size",
+    "keras_transposed_output_size",
     "output_size",
     "output_size_formula",
     "same_padding",
+    "solve_padding",
     "torch_padding",
+    "torch_transposed_padding",
+    "transposed_output_size",
     "window_indices",
     *_LAZY,
 ]

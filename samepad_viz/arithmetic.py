@@ -22,12 +22,18 @@ from dataclasses import dataclass
 
 __all__ = [
     "TorchPadding",
+    "TorchTransposedPadding",
+    "causal_padding",
     "effective_kernel_size",
     "keras_output_size",
+    "keras_transposed_output_size",
     "output_size",
     "output_size_formula",
     "same_padding",
+    "solve_padding",
     "torch_padding",
+    "torch_transposed_padding",
+    "transposed_output_size",
     "window_indices",
 ]
 
@@ -538,3 +544,400 @@ def _torch_code(n, kernel_size, stride, dilation, padding, pad) -> str:
     else:
         pad_line = f"x = F.pad(x, {pad})  # last dimension first"
     return f"{pad_line}\n{layer}"
+
+
+# ---------------------------------------------------------------------------------------
+# transposed convolutions
+# ---------------------------------------------------------------------------------------
+
+
+def transposed_output_size(
+    size: IntOrTuple,
+    kernel_size: IntOrTuple,
+    stride: IntOrTuple = 1,
+    padding=0,
+    output_padding: IntOrTuple = 0,
+    dilation: IntOrTuple = 1,
+) -> IntOrTuple:
+    """Output size of a PyTorch transposed convolution (``nn.ConvTranspose1d/2d/3d``).
+
+    ``out = (W − 1)·S − P_before − P_after + D·(K − 1) + output_padding + 1``
+
+    Read it as a picture: every input cell stamps the dilated kernel (``K_eff`` cells)
+    into the output, each stamp ``S`` cells further along than the one before, so the
+    stamps cover ``(W − 1)·S + K_eff`` cells. ``padding`` then *removes* cells from the
+    two ends (PyTorch's int ``padding`` removes the same number from both; a
+    ``(before, after)`` pair is accepted here to describe a crop) and ``output_padding``
+    adds cells at the end (bottom/right).
+
+    PyTorch requires ``output_padding < max(S, D)``: the extra cells only fill the gap a
+    stride or a dilation leaves after the last stamp.
+
+    >>> transposed_output_size(4, 3, stride=2, padding=1, output_padding=1)
+    8
+    >>> transposed_output_size(15, 3, stride=2, padding=(0, 1))
+    30
+    >>> transposed_output_size((4, 5), 4, stride=2, padding=1)
+    (8, 10)
+    """
+    if isinstance(padding, str):
+        raise TypeError(
+            f"padding must be an int or a (before, after) pair of ints, got the string "
+            f"{padding!r}; for Keras' 'same'/'valid' use keras_transposed_output_size"
+        )
+    dims = _dims(size)
+    if dims is not None:
+        return _per_dimension(
+            _transposed_output_size_1d,
+            size,
+            dims,
+            kernel_size=kernel_size,
+            stride=stride,
+            padding=padding,
+            output_padding=output_padding,
+            dilation=dilation,
+        )
+    _scalar_only(
+        size,
+        kernel_size=kernel_size,
+        stride=stride,
+        output_padding=output_padding,
+        dilation=dilation,
+    )
+    return _transposed_output_size_1d(size, kernel_size, stride, padding, output_padding, dilation)
+
+
+def _transposed_output_size_1d(
+    size, kernel_size, stride, padding, output_padding, dilation, _dim=None
+) -> int:
+    w = _check_int("size", size, 1)
+    k = _check_int("kernel_size", kernel_size, 1)
+    s = _check_int("stride", stride, 1)
+    d = _check_int("dilation", dilation, 1)
+    before, after = _padding_pair("padding", padding)
+    op = _check_int("output_padding", output_padding, 0)
+    if op >= max(s, d):
+        raise ValueError(
+            f"output_padding must be < max(stride, dilation) = {max(s, d)}{_where(_dim)}, "
+            f"got {op}; PyTorch refuses more, because output_padding only fills the gap a "
+            f"stride or dilation leaves after the last stamp of the kernel: use 0 … "
+            f"{max(s, d) - 1}"
+        )
+    stamps = (w - 1) * s + d * (k - 1) + 1
+    out = stamps - before - after + op
+    if out < 1:
+        extra = f" + output_padding {op}" if op else ""
+        raise ValueError(
+            f"padding {before} + {after} removes the whole output{_where(_dim)}: the kernel "
+            f"stamps cover (size − 1)·stride + D·(K − 1) + 1 = {stamps} cells{extra}, "
+            f"and PyTorch needs at least 1 left; use at most {stamps + op - 1} padding in total"
+        )
+    return out
+
+
+def _check_transposed_mode(padding) -> str:
+    mode = _check_mode(padding)
+    if mode == "causal":
+        raise ValueError(
+            "padding='causal' exists only for the forward Conv1D; Keras' transposed "
+            "convolutions (Conv1DTranspose, Conv2DTranspose, Conv3DTranspose) take "
+            "'valid' or 'same'"
+        )
+    return mode
+
+
+def keras_transposed_output_size(
+    size: IntOrTuple,
+    kernel_size: IntOrTuple,
+    stride: IntOrTuple = 1,
+    padding: str = "valid",
+    output_padding: IntOrTuple | None = None,
+    dilation: IntOrTuple = 1,
+) -> IntOrTuple:
+    """Output size of Keras' ``Conv2DTranspose`` (and 1-D/3-D), as TensorFlow computes it.
+
+    Without ``output_padding`` (Keras' default ``None``):
+
+    * ``'valid'``: ``out = W·S + max(K_eff − S, 0)`` — every stamp of the kernel kept;
+    * ``'same'``: ``out = W·S`` — whatever the kernel: the transposed convolution undoes
+      a ``'same'`` convolution of stride ``S``, whose output is ``⌈W·S / S⌉ = W``.
+
+    With ``output_padding``: ``out = (W − 1)·S + K_eff − 2·pad + output_padding`` with
+    ``pad = ⌊K_eff / 2⌋`` for ``'same'`` and ``0`` for ``'valid'``.
+
+    Keras refuses ``output_padding >= stride``. TensorFlow computes a transposed
+    convolution as the gradient of the forward one, so it also refuses an output size
+    whose forward convolution does not give back ``W``: that happens for ``'same'`` with
+    ``output_padding=0`` and an even ``K_eff`` (``out = (W − 1)·S``, whose ``'same'``
+    convolution has ``W − 1`` outputs). Both raise a ValueError here. Keras also refuses
+    ``strides > 1`` with ``dilation_rate > 1``; as in :func:`keras_output_size`, such a
+    configuration still follows the formulas.
+
+    >>> keras_transposed_output_size(15, 3, stride=2, padding="same")
+    30
+    >>> keras_transposed_output_size(15, 3, stride=2)
+    31
+    >>> keras_transposed_output_size(15, 3, stride=2, padding="same", output_padding=0)
+    29
+    >>> keras_transposed_output_size((15, 16), 4, stride=2, padding="same")
+    (30, 32)
+    """
+    mode = _check_transposed_mode(padding)
+    dims = _dims(size)
+    if dims is not None:
+        return _per_dimension(
+            _keras_transposed_output_size_1d,
+            size,
+            dims,
+            kernel_size=kernel_size,
+            stride=stride,
+            mode=mode,
+            output_padding=output_padding,
+            dilation=dilation,
+        )
+    _scalar_only(
+        size,
+        kernel_size=kernel_size,
+        stride=stride,
+        output_padding=output_padding,
+        dilation=dilation,
+    )
+    return _keras_transposed_output_size_1d(
+        size, kernel_size, stride, mode, output_padding, dilation
+    )
+
+
+def _keras_transposed_output_size_1d(
+    size, kernel_size, stride, mode, output_padding, dilation, _dim=None
+) -> int:
+    w = _check_int("size", size, 1)
+    k = _check_int("kernel_size", kernel_size, 1)
+    s = _check_int("stride", stride, 1)
+    d = _check_int("dilation", dilation, 1)
+    eff = d * (k - 1) + 1
+    if output_padding is None:
+        return w * s + max(eff - s, 0) if mode == "valid" else w * s
+    op = _check_int("output_padding", output_padding, 0)
+    if op >= s:
+        raise ValueError(
+            f"output_padding must be < stride {s}{_where(_dim)}, got {op}; Keras refuses "
+            f"output_padding >= strides: use 0 … {s - 1}, or output_padding=None"
+        )
+    pad = eff // 2 if mode == "same" else 0
+    out = (w - 1) * s + eff - 2 * pad + op
+    forward = -(-out // s) if mode == "same" else (out - eff) // s + 1
+    if forward != w:
+        dilated = f" (dilated to {eff})" if d > 1 else ""
+        raise ValueError(
+            f"padding='same' with output_padding {op} and the even kernel_size {k}{dilated} "
+            f"gives (size − 1)·stride = {out} cells{_where(_dim)}, and TensorFlow refuses it: "
+            f"a 'same' convolution of {out} cells has ⌈{out} / {s}⌉ = {forward} outputs, not "
+            f"size {w}; use output_padding >= 1 (needs stride >= 2), an odd kernel, or "
+            f"output_padding=None ({w * s} cells)"
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class TorchTransposedPadding:
+    """How to get Keras ``Conv2DTranspose(..., padding='same')`` in PyTorch.
+
+    * ``padding`` — the value for ``nn.ConvTranspose2d``'s ``padding=`` (cells removed
+      from both ends of the stamped output);
+    * ``output_padding`` — the value for its ``output_padding=`` (cells added at the end);
+    * ``crop`` — ``(0, 1)``: cut one cell from the end (bottom/right) of the layer's
+      output afterwards; ``None``: no crop needed;
+    * ``code`` — PyTorch line(s) to paste.
+
+    With a tuple ``size`` each field except ``code`` is a tuple with one entry per
+    dimension (``crop`` then holds ``(0, 1)`` or ``None`` for each dimension).
+    """
+
+    padding: IntOrTuple
+    output_padding: IntOrTuple
+    crop: Pair | None | tuple[Pair | None, ...]
+    code: str
+
+
+def torch_transposed_padding(
+    size: IntOrTuple,
+    kernel_size: IntOrTuple,
+    stride: IntOrTuple = 1,
+    dilation: IntOrTuple = 1,
+) -> TorchTransposedPadding:
+    """What to write in PyTorch to get Keras' transposed ``padding='same'`` (``W·S`` cells).
+
+    TensorFlow's ``'same'`` transposed output is the stamped output (``(W − 1)·S + K_eff``
+    cells, see :func:`transposed_output_size`) with the forward ``'same'`` padding of
+    ``W·S`` cells removed: ``T = max(K_eff − S, 0)`` in total, ``⌊T / 2⌋`` at the start.
+    PyTorch removes the same number from both ends, so:
+
+    * ``padding = ⌊T / 2⌋``;
+    * ``output_padding = max(S − K_eff, 0)`` — when the kernel is shorter than the
+      stride, the stamps end ``S − K_eff`` cells short of ``W·S``;
+    * ``crop = (0, 1)`` when ``T`` is odd: one cell too many is left at the end.
+
+    ``output_padding ≤ S − 1``, so PyTorch's rule ``output_padding < max(S, D)`` always
+    holds. The answer does not depend on ``W`` (unlike the forward ``'same'`` split);
+    ``size`` gives the number of dimensions.
+
+    >>> tp = torch_transposed_padding(15, 3, stride=2)
+    >>> tp.padding, tp.output_padding, tp.crop
+    (0, 0, (0, 1))
+    >>> print(torch_transposed_padding((15, 15), 3, stride=2).code)
+    nn.ConvTranspose2d(in_channels, out_channels, kernel_size=3, stride=2, padding=0)
+    y = y[..., :-1, :-1]  # crop: drop the last cell at the end (bottom/right)
+    >>> tp = torch_transposed_padding((15, 15), (4, 1), stride=2)
+    >>> tp.padding, tp.output_padding, tp.crop
+    ((1, 0), (0, 1), (None, None))
+    """
+    dims = _dims(size)
+    if dims is not None:
+        per_dim = _per_dimension(
+            _torch_transposed_padding_1d,
+            size,
+            dims,
+            kernel_size=kernel_size,
+            stride=stride,
+            dilation=dilation,
+        )
+        padding, output_padding, crop = (tuple(field) for field in zip(*per_dim, strict=True))
+        n = len(dims)
+        crops = crop
+    else:
+        _scalar_only(size, kernel_size=kernel_size, stride=stride, dilation=dilation)
+        padding, output_padding, crop = _torch_transposed_padding_1d(
+            size, kernel_size, stride, dilation
+        )
+        n = 1
+        crops = (crop,)
+    code = _torch_transposed_code(n, kernel_size, stride, dilation, padding, output_padding, crops)
+    return TorchTransposedPadding(
+        padding=padding, output_padding=output_padding, crop=crop, code=code
+    )
+
+
+def _torch_transposed_padding_1d(size, kernel_size, stride, dilation, _dim=None):
+    _check_int("size", size, 1)
+    k = _check_int("kernel_size", kernel_size, 1)
+    s = _check_int("stride", stride, 1)
+    d = _check_int("dilation", dilation, 1)
+    eff = d * (k - 1) + 1
+    total = max(eff - s, 0)
+    crop = (0, 1) if total % 2 else None
+    return total // 2, max(s - eff, 0), crop
+
+
+def _torch_transposed_code(n, kernel_size, stride, dilation, padding, output_padding, crops):
+    slices = ", ".join(":-1" if c else ":" for c in crops)
+    crop_line = None
+    if any(crops):
+        crop_line = f"y = y[..., {slices}]  # crop: drop the last cell at the end (bottom/right)"
+    if n not in (1, 2, 3):
+        layer = (
+            f"# torch.nn has no {n}-D transposed convolution layer; run your own with "
+            f"padding={_compact(padding, n)}, output_padding={_compact(output_padding, n)}"
+        )
+    else:
+        args = [f"kernel_size={_compact(kernel_size, n)}", f"stride={_compact(stride, n)}"]
+        args.append(f"padding={_compact(padding, n)}")
+        if _compact(output_padding, n) != "0":
+            args.append(f"output_padding={_compact(output_padding, n)}")
+        if _compact(dilation, n) != "1":
+            args.append(f"dilation={_compact(dilation, n)}")
+        layer = f"nn.ConvTranspose{n}d(in_channels, out_channels, {', '.join(args)})"
+    return layer if crop_line is None else f"{layer}\n{crop_line}"
+
+
+# ---------------------------------------------------------------------------------------
+# the inverse problem and causal padding
+# ---------------------------------------------------------------------------------------
+
+
+def solve_padding(
+    size: IntOrTuple,
+    kernel_size: IntOrTuple,
+    stride: IntOrTuple,
+    target: IntOrTuple,
+    dilation: IntOrTuple = 1,
+) -> list[Pair] | tuple[list[Pair], ...]:
+    """Every ``(before, after)`` padding whose :func:`output_size` is ``target``.
+
+    ``out = target`` exactly when
+    ``(target − 1)·S ≤ W + P_before + P_after − K_eff ≤ (target − 1)·S + S − 1``,
+    so the total padding runs over ``S`` consecutive values starting at
+    ``(target − 1)·S + K_eff − W`` (fewer when that start is negative), and every split of
+    each total works. Pairs come ordered by total, then by ``before``. A ``ValueError``
+    says why when no padding can give ``target``: padding only makes the output larger.
+
+    Large targets need paddings whose first or last windows read nothing but padding;
+    they are listed all the same, since PyTorch runs them.
+
+    For W=8, K=3, S=2 and an output of 4, both TensorFlow's ``'same'`` split ``(0, 1)``
+    and PyTorch's ``padding=1`` (``(1, 1)``) work — with different values:
+
+    >>> solve_padding(8, 3, 2, 4)
+    [(0, 1), (1, 0), (0, 2), (1, 1), (2, 0)]
+    >>> solve_padding(30, 3, 1, 30)
+    [(0, 2), (1, 1), (2, 0)]
+    >>> solve_padding((8, 5), 3, 2, (4, 2))
+    ([(0, 1), (1, 0), (0, 2), (1, 1), (2, 0)], [(0, 0), (0, 1), (1, 0)])
+    """
+    dims = _dims(size)
+    if dims is not None:
+        return _per_dimension(
+            _solve_padding_1d,
+            size,
+            dims,
+            kernel_size=kernel_size,
+            stride=stride,
+            target=target,
+            dilation=dilation,
+        )
+    _scalar_only(size, kernel_size=kernel_size, stride=stride, target=target, dilation=dilation)
+    return _solve_padding_1d(size, kernel_size, stride, target, dilation)
+
+
+def _solve_padding_1d(size, kernel_size, stride, target, dilation, _dim=None) -> list[Pair]:
+    w = _check_int("size", size, 1)
+    k = _check_int("kernel_size", kernel_size, 1)
+    s = _check_int("stride", stride, 1)
+    t = _check_int("target", target, 1)
+    d = _check_int("dilation", dilation, 1)
+    eff = d * (k - 1) + 1
+    low = (t - 1) * s + eff - w
+    high = low + s - 1
+    if high < 0:
+        unpadded = (w - eff) // s + 1
+        dilated = f" (dilated to {eff})" if d > 1 else ""
+        raise ValueError(
+            f"target {t} is smaller than {unpadded}, the output with no padding at all "
+            f"(size {w}, kernel_size {k}{dilated}, stride {s}){_where(_dim)}; padding only "
+            f"makes the output larger: use a larger stride or kernel_size, or a target "
+            f">= {unpadded}"
+        )
+    return [(b, total - b) for total in range(max(low, 0), high + 1) for b in range(total + 1)]
+
+
+def causal_padding(kernel_size: int, dilation: int = 1) -> Pair:
+    """Keras' ``Conv1D(padding='causal')`` as a ``(left, right)`` pad: ``(D·(K − 1), 0)``.
+
+    All the padding goes before the sequence, so output ``t`` reads inputs ``t`` and
+    earlier only: the model never sees the future. In PyTorch:
+    ``F.pad(x, causal_padding(K, D))`` (or ``nn.ConstantPad1d(causal_padding(K, D), 0.0)``)
+    before an ``nn.Conv1d`` with ``padding=0``.
+
+    >>> causal_padding(3)
+    (2, 0)
+    >>> causal_padding(3, dilation=4)
+    (8, 0)
+    """
+    for name, value in (("kernel_size", kernel_size), ("dilation", dilation)):
+        if _is_sequence(value):
+            raise TypeError(
+                f"{name} must be an int, got {value!r}; causal padding exists only for 1-D "
+                f"layers (Keras Conv1D(padding='causal')), one kernel size for the time axis"
+            )
+    k = _check_int("kernel_size", kernel_size, 1)
+    d = _check_int("dilation", dilation, 1)
+    return (d * (k - 1), 0)
