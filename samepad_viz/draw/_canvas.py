@@ -103,7 +103,7 @@ class _Panel:
         self.arrow_label.set_visible(visible)
         if visible:
             self.arrow.set_positions(start, end)
-            self.arrow_label.set_position(((start[0] + end[0]) / 2, min(start[1], end[1]) - 0.15))
+            self.arrow_label.set_position(((start[0] + end[0]) / 2, min(start[1], end[1]) - 0.6))
             self.arrow_label.set_text(label)
 
     def values(self, cells: dict, fontsize=8) -> None:

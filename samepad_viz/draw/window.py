@@ -38,7 +38,7 @@ class WindowFigure:
         ax_in = self.figure.add_axes((0.02, 0.2, 0.56, 0.7))
         ax_out = self.figure.add_axes((0.63, 0.2, 0.35, 0.7))
         self.input, self.output = _Panel(ax_in), _Panel(ax_out)
-        self.input.title.set_fontsize(10)
+        self.input.ax.set_title("", fontsize=10, pad=16)  # room for the stride label
         # the formula spans the bottom of the figure: it is often wider than the output grid
         self.formula = self.figure.text(0.985, 0.02, "", ha="right", va="bottom", fontsize=10)
         self.description: Drawn | None = None
