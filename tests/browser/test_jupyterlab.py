@@ -37,7 +37,10 @@ from lab import (
 )
 
 WHY_NOT = browser_unavailable()
-pytestmark = pytest.mark.skipif(WHY_NOT is not None, reason=f"browser tests skipped: {WHY_NOT}")
+pytestmark = [
+    pytest.mark.skipif(WHY_NOT is not None, reason=f"browser tests skipped: {WHY_NOT}"),
+    pytest.mark.xdist_group("browser"),  # one worker under --dist loadfile or loadgroup
+]
 
 
 def _notebooks() -> list[str]:
