@@ -342,10 +342,8 @@ class Conv2dSame(nn.Conv2d):
         plan = self.plan(int(x.shape[-2]), int(x.shape[-1]))
         if plan.pad is not None:
             x = F.pad(x, plan.pad)
-        y = F.conv2d(
-            x, _safe_weight(self.weight), self.bias, self.stride, plan.padding, self.dilation,
-            self.groups,
-        )  # fmt: skip
+        weight = _safe_weight(self.weight) if self.in_channels == self.groups else self.weight
+        y = F.conv2d(x, weight, self.bias, self.stride, plan.padding, self.dilation, self.groups)
         return _crop(y, plan.crop)
 
     def extra_repr(self) -> str:

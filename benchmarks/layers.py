@@ -1,0 +1,213 @@
+"""Forward time and peak memory of the 'same' layers against their floor and timm's way.
+
+Run:  KERAS_BACKEND=torch python benchmarks/layers.py          (about 2-3 minutes on 2 cores)
+
+For batch 8, 64 channels, inputs 32×32, 33×33 and 112×112, kernels 3 and 2, strides 1
+and 2, each row compares three implementations of the same Keras 'same' layer:
+
+* ``ours``   — ``samepad_viz.layers`` (padding planned once per input size);
+* ``floor``  — the plain ``torch.nn`` layer with the hand-written symmetric
+  ``padding=P`` — it exists only when TensorFlow's split is symmetric ("—" otherwise);
+* ``pad``    — pad on every call: compute the split with ``math`` and ``F.pad`` the input
+  each forward, then run the op unpadded (timm's ``Conv2dSame`` / ``MaxPool2dSame`` /
+  ``AvgPool2dSame``, Keras' own torch backend and most published answers). timm's
+  average pool counts the zero padding in the mean, so it is *not* TensorFlow's result
+  when the split is asymmetric; the column times it anyway, as published.
+
+Time: the median over interleaved rounds (each round calls every implementation once,
+back to back, in a rotating order; 31 to 401 rounds, as many as fit a few seconds per
+row), on one thread (``torch.set_num_threads(1)``), and the ratio columns are the median of
+the per-round ratios, so slow phases of a shared machine hit all columns alike.
+Memory: the peak of CPU-allocator bytes live during one forward beyond what existed
+before it (input and weights), output included — from ``torch.profiler``'s memory
+records (each op's own allocations and frees, in time order).
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+from torch.profiler import ProfilerActivity, profile
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from samepad_viz import same_padding  # noqa: E402
+from samepad_viz.layers import AvgPool2dSame, Conv2dSame, MaxPool2dSame  # noqa: E402
+
+# One thread: on a shared 2-core machine a second thread makes every op wait for the
+# slower of two cores, which multiplies the noise; the comparison is what matters here.
+THREADS = 1
+BATCH, CHANNELS = 8, 64
+SIZES = (32, 33, 112)
+KERNELS = (3, 2)
+STRIDES = (1, 2)
+MIN_ROUNDS, MAX_ROUNDS = 31, 401
+BUDGET_SECONDS = {"conv": 3.0, "max": 1.5, "avg": 1.5}  # timing per row, roughly
+
+
+# ---------------------------------------------------------------------------------------
+# the pad-every-call reference (timm's padding.py, written out)
+# ---------------------------------------------------------------------------------------
+
+
+def _same_pad_amount(size: int, k: int, s: int, d: int = 1) -> int:
+    return max((math.ceil(size / s) - 1) * s + (k - 1) * d + 1 - size, 0)
+
+
+def pad_same(x, kernel, stride, dilation=(1, 1), value=0.0):
+    kernel, stride = nn.modules.utils._pair(kernel), nn.modules.utils._pair(stride)
+    ih, iw = x.shape[-2:]
+    ph = _same_pad_amount(ih, kernel[0], stride[0], dilation[0])
+    pw = _same_pad_amount(iw, kernel[1], stride[1], dilation[1])
+    if ph > 0 or pw > 0:
+        x = F.pad(x, (pw // 2, pw - pw // 2, ph // 2, ph - ph // 2), value=value)
+    return x
+
+
+class PadConv(nn.Conv2d):
+    def forward(self, x):
+        x = pad_same(x, self.kernel_size, self.stride, self.dilation)
+        return F.conv2d(x, self.weight, self.bias, self.stride, 0, self.dilation, self.groups)
+
+
+class PadMaxPool(nn.MaxPool2d):
+    def forward(self, x):
+        x = pad_same(x, self.kernel_size, self.stride, value=-float("inf"))
+        return F.max_pool2d(x, self.kernel_size, self.stride, 0)
+
+
+class PadAvgPool(nn.AvgPool2d):
+    def forward(self, x):  # as timm: zero padding counted in the mean (its FIXME)
+        x = pad_same(x, self.kernel_size, self.stride)
+        return F.avg_pool2d(x, self.kernel_size, self.stride, 0, count_include_pad=True)
+
+
+# ---------------------------------------------------------------------------------------
+# measuring
+# ---------------------------------------------------------------------------------------
+
+
+def peak_bytes(fn, x) -> int:
+    with profile(activities=[ProfilerActivity.CPU], profile_memory=True) as prof:
+        y = fn(x)
+        del y
+    events = sorted(prof.events(), key=lambda e: e.time_range.start)
+    live = peak = 0
+    for event in events:
+        live += event.self_cpu_memory_usage
+        peak = max(peak, live)
+    return peak
+
+
+def time_interleaved(fns: dict, x, budget: float) -> tuple[dict, dict]:
+    """Median seconds per call for each fn, and median per-round ratio to 'ours'.
+
+    A round calls every implementation once, back to back, in a rotating order; the
+    number of rounds fills ``budget`` seconds (between MIN_ROUNDS and MAX_ROUNDS).
+    """
+    start = time.perf_counter()
+    for fn in fns.values():  # warm-up: allocator, plan cache, oneDNN primitives
+        for _ in range(3):
+            fn(x)
+    per_round = (time.perf_counter() - start) / 3
+    rounds = int(min(MAX_ROUNDS, max(MIN_ROUNDS, budget / max(per_round, 1e-6))))
+    samples = {name: [] for name in fns}
+    names = list(fns)
+    for r in range(rounds):
+        order = names[r % len(names) :] + names[: r % len(names)]
+        for name in order:
+            fn = fns[name]
+            start = time.perf_counter()
+            fn(x)
+            samples[name].append(time.perf_counter() - start)
+    medians = {name: statistics.median(v) for name, v in samples.items()}
+    ratios = {
+        name: statistics.median(a / b for a, b in zip(samples["ours"], v, strict=True))
+        for name, v in samples.items()
+        if name != "ours"
+    }
+    return medians, ratios
+
+
+def make_layers(kind: str, size: int, k: int, s: int):
+    (before, after), _ = same_padding((size, size), k, s)
+    symmetric = before == after
+    if kind == "conv":
+        ours = Conv2dSame(CHANNELS, CHANNELS, k, s)
+        floor = nn.Conv2d(CHANNELS, CHANNELS, k, s, padding=before) if symmetric else None
+        pad = PadConv(CHANNELS, CHANNELS, k, s)
+        for other in (floor, pad):
+            if other is not None:
+                other.load_state_dict(ours.state_dict())
+    elif kind == "max":
+        ours = MaxPool2dSame(k, s)
+        floor = nn.MaxPool2d(k, s, padding=before) if symmetric else None
+        pad = PadMaxPool(k, s)
+    else:
+        ours = AvgPool2dSame(k, s)
+        floor = nn.AvgPool2d(k, s, padding=before, count_include_pad=False) if symmetric else None
+        pad = PadAvgPool(k, s)
+    layers = {"ours": ours, "floor": floor, "pad": pad}
+    return {name: layer for name, layer in layers.items() if layer is not None}, (before, after)
+
+
+def main() -> None:
+    torch.manual_seed(0)
+    torch.set_num_threads(THREADS)
+    print(
+        f"torch {torch.__version__}, {THREADS} threads, batch {BATCH}, {CHANNELS} channels, "
+        "float32 NCHW, forward only (inference_mode); ratios = median of per-round ratios"
+    )
+    header = (
+        f"{'layer':<5} {'size':>4} {'K':>2} {'S':>2} {'split':>6} {'route':<10}"
+        f"{'ours ms':>9} {'floor ms':>9} {'pad ms':>9} {'ours/floor':>11} {'ours/pad':>9}"
+        f"{'ours MB':>9} {'floor MB':>9} {'pad MB':>8}"
+    )
+    print(header)
+    print("-" * len(header))
+    started = time.perf_counter()
+    with torch.inference_mode():
+        for kind in ("conv", "max", "avg"):
+            for size in SIZES:
+                x = torch.randn(BATCH, CHANNELS, size, size)
+                for k in KERNELS:
+                    for s in STRIDES:
+                        layers, split = make_layers(kind, size, k, s)
+                        fns = {name: layer.forward for name, layer in layers.items()}
+                        if "floor" in fns or kind != "avg":  # timm's avg pool is not TF's
+                            ref = fns["floor" if "floor" in fns else "pad"](x)
+                            torch.testing.assert_close(fns["ours"](x), ref)
+                        medians, ratios = time_interleaved(fns, x, BUDGET_SECONDS[kind])
+                        mem = {name: peak_bytes(fn, x) / 2**20 for name, fn in fns.items()}
+                        route = layers["ours"].plan(size, size).route
+                        print(
+                            f"{kind:<5} {size:>4} {k:>2} {s:>2} {str(split):>6} {route:<10}"
+                            f"{_ms(medians, 'ours')}{_ms(medians, 'floor')}{_ms(medians, 'pad')}"
+                            f"{_ratio(ratios, 'floor'):>11}{_ratio(ratios, 'pad'):>9}"
+                            f"{_mb(mem, 'ours')}{_mb(mem, 'floor')}{_mb(mem, 'pad', 8)}",
+                            flush=True,
+                        )
+    print(f"({time.perf_counter() - started:.0f} s)")
+
+
+def _ms(medians, name) -> str:
+    return f"{medians[name] * 1e3:>9.3f}" if name in medians else f"{'—':>9}"
+
+
+def _ratio(ratios, name) -> str:
+    return f"{ratios[name]:.3f}" if name in ratios else "—"
+
+
+def _mb(mem, name, width=9) -> str:
+    return f"{mem[name]:>{width}.2f}" if name in mem else f"{'—':>{width}}"
+
+
+if __name__ == "__main__":
+    main()
