@@ -54,7 +54,24 @@ def _slider(description: str, value: int, low: int, high: int) -> widgets.IntSli
         description=description,
         continuous_update=False,
         style={"description_width": "110px"},
-        layout=widgets.Layout(width="300px"),
+        layout=widgets.Layout(width="330px"),
+    )
+
+
+def _controls_and_picture(controls, image) -> widgets.Box:
+    """Controls beside the picture; the picture wraps below them in a narrow notebook."""
+    column = widgets.VBox(list(controls), layout=widgets.Layout(flex="0 0 auto", width="340px"))
+    image.layout.flex = "0 0 auto"  # never squeezed: it is shown at its own pixel size
+    return widgets.Box(
+        [column, image],
+        layout=widgets.Layout(display="flex", flex_flow="row wrap", align_items="flex-start"),
+    )
+
+
+def _code_box(title: str, code: widgets.HTML) -> widgets.VBox:
+    return widgets.VBox(
+        [widgets.HTML(f"<b>{title}</b>"), code],
+        layout=widgets.Layout(flex="0 1 auto", overflow="auto", margin="0 24px 0 0"),
     )
 
 
@@ -211,7 +228,12 @@ class FormulaExplorer(_Explorer):
             "stride": _slider("stride S", stride, 1, 4),
             "padding": _slider("padding P", padding, 0, 4),
             "dilation": _slider("dilation D", dilation, 1, 4),
-            "ceil_mode": widgets.Checkbox(value=ceil_mode, description="ceil_mode (pooling)"),
+            "ceil_mode": widgets.Checkbox(
+                value=ceil_mode,
+                description="ceil_mode (pooling)",
+                indent=False,
+                layout=widgets.Layout(width="330px", margin="2px 0 2px 118px"),
+            ),
             "row": _slider("output row", 0, 0, max_size - 1),
             "col": _slider("output column", 0, 0, max_size - 1),
         }
@@ -219,7 +241,7 @@ class FormulaExplorer(_Explorer):
         super().__init__()
         self._box = widgets.VBox(
             [
-                widgets.HBox([widgets.VBox(list(self.controls.values())), self.image]),
+                _controls_and_picture(self.controls.values(), self.image),
                 self.label,
             ]
         )
@@ -273,6 +295,10 @@ class FormulaExplorer(_Explorer):
 # ---------------------------------------------------------------------------------------
 
 
+def _pre(code: str) -> str:
+    return f'<pre style="white-space:pre; margin:0">{html.escape(code)}</pre>'
+
+
 def _keras_line(kernel_size: int, stride: int, dilation: int) -> str:
     line = f"keras.layers.Conv2D(filters, kernel_size={kernel_size}, strides={stride}, "
     line += "padding='same'"
@@ -324,7 +350,7 @@ class SameExplorer(_Explorer):
                 value=framework,
                 description="framework",
                 style={"description_width": "110px"},
-                layout=widgets.Layout(width="300px"),
+                layout=widgets.Layout(width="330px"),
             ),
             "size": _slider("input size W", size, 1, max_size),
             "kernel_size": _slider("kernel_size K", kernel_size, 1, 9),
@@ -337,15 +363,12 @@ class SameExplorer(_Explorer):
         self.torch_code = widgets.HTML()
         super().__init__()
         code = widgets.HBox(
-            [
-                widgets.VBox([widgets.HTML("<b>Keras</b>"), self.keras_code]),
-                widgets.VBox([widgets.HTML("<b>PyTorch</b>"), self.torch_code]),
-            ],
-            layout=widgets.Layout(grid_gap="24px"),
+            [_code_box("Keras", self.keras_code), _code_box("PyTorch", self.torch_code)],
+            layout=widgets.Layout(flex_flow="row wrap"),
         )
         self._box = widgets.VBox(
             [
-                widgets.HBox([widgets.VBox(list(self.controls.values())), self.image]),
+                _controls_and_picture(self.controls.values(), self.image),
                 self.label,
                 code,
             ]
@@ -404,8 +427,8 @@ class SameExplorer(_Explorer):
         keras_code = _keras_line(k, s, d)
         summary = "\n".join(lines)
         lines += ["", "Keras:", keras_code, "", "PyTorch:", torch_code]
-        self.keras_code.value = f"<pre>{html.escape(keras_code)}</pre>"
-        self.torch_code.value = f"<pre>{html.escape(torch_code)}</pre>"
+        self.keras_code.value = _pre(keras_code)
+        self.torch_code.value = _pre(torch_code)
         self._show("\n".join(lines), label=summary)
 
         def draw():
