@@ -476,6 +476,21 @@ def screenshot_notebook(page, name: str, part_height: int = 6000) -> list[Path]:
         page.set_viewport_size(original)
 
 
+def screenshot_element(page, element, name: str, max_height: int = 6000) -> Path:
+    """One output, whole: the window grows so that the notebook shows all of it."""
+    original = page.viewport_size
+    box = element.bounding_box()
+    if box and box["height"] + 300 > original["height"]:
+        height = min(int(box["height"]) + 300, max_height)
+        page.set_viewport_size({"width": original["width"], "height": height})
+        page.wait_for_timeout(300)
+    try:
+        element.scroll_into_view_if_needed()
+        return screenshot(element, name)
+    finally:
+        page.set_viewport_size(original)
+
+
 def screenshot(target, name: str) -> Path:
     """Save a PNG of a page or an element under artifacts/."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

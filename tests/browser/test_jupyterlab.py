@@ -17,11 +17,13 @@ import re
 
 import pytest
 from lab import (
+    ARTIFACTS,
     ERROR_MIME,
     EXPLORERS,
     EXPLORERS_NOTEBOOK,
     NOTEBOOK,
     NOTEBOOKS,
+    STDERR_MIME,
     WIDGET_FAILURES,
     WIDGET_MIME,
     Explorer,
@@ -32,7 +34,7 @@ from lab import (
     outputs,
     run_all,
     save,
-    screenshot,
+    screenshot_element,
     screenshot_notebook,
 )
 
@@ -89,6 +91,8 @@ def test_notebook_runs_clean_in_jupyterlab(name, lab_server, tab):
     save(page)
     screenshot_notebook(page, name.removesuffix(".ipynb"))
     ran = json.loads((lab_server.root / name).read_text())  # the temporary copy, saved
+    stderr = [f"cell {o['cell']}: {o['text']}" for o in shown if o["mime"] == STDERR_MIME]
+    (ARTIFACTS / f"{name.removesuffix('.ipynb')}-stderr.txt").write_text("\n".join(stderr))
 
     assert not tab.errors, f"uncaught JavaScript errors on the page: {tab.errors}"
 
@@ -306,12 +310,6 @@ def _check_picture_not_scaled(explorer: Explorer) -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="widgets.py: at 1280 px with the file browser open the controls column shrinks "
-    "to ~200 px and its 300-px sliders slide under the picture (readouts hidden); "
-    "remove this mark once the controls keep their width or wrap",
-)
 @pytest.mark.parametrize("name", EXPLORERS)
 def test_explorer_controls_are_not_hidden_under_the_picture(explorers, name):
     """In JupyterLab's first layout (file browser open, 1280 × 900), nothing overlaps."""
@@ -319,7 +317,7 @@ def test_explorer_controls_are_not_hidden_under_the_picture(explorers, name):
     left_sidebar(tab.page, shown=True)
     explorer = found[name]
     explorer.root.scroll_into_view_if_needed()
-    screenshot(explorer.root, f"explorer_{name}_beside_file_browser")
+    screenshot_element(tab.page, explorer.root, f"explorer_{name}_beside_file_browser")
     hidden = explorer.controls_under_picture()
     assert not hidden, f"{name}: controls under the picture: {hidden}"
 
@@ -334,7 +332,7 @@ def test_formula_explorer_follows_every_control(explorers):
     _check_picture_not_scaled(explorer)
     _drive(explorer, FormulaExplorer, FORMULA_STEPS, formula_expectation)
     _check_picture_not_scaled(explorer)
-    screenshot(explorer.root, "explorer_FormulaExplorer")
+    screenshot_element(tab.page, explorer.root, "explorer_FormulaExplorer")
     assert not tab.errors, f"uncaught JavaScript errors on the page: {tab.errors}"
 
 
@@ -348,5 +346,5 @@ def test_same_explorer_follows_every_control(explorers):
     _check_picture_not_scaled(explorer)
     _drive(explorer, SameExplorer, SAME_STEPS, same_expectation, options=_framework_keys())
     _check_picture_not_scaled(explorer)
-    screenshot(explorer.root, "explorer_SameExplorer")
+    screenshot_element(tab.page, explorer.root, "explorer_SameExplorer")
     assert not tab.errors, f"uncaught JavaScript errors on the page: {tab.errors}"
