@@ -77,6 +77,10 @@ def _stored(nb: dict) -> dict:
             found["png"] += "image/png" in data
             found["players"] += _html(out).count('class="animation"')
             found["widgets"] += WIDGET_MIME in data
+    # a cell that embeds an animation shows a player, stored outputs or not
+    found["players"] = max(
+        found["players"], sum("to_jshtml" in _source(c) for _, c in _code_cells(nb))
+    )
     return found
 
 
