@@ -1240,7 +1240,8 @@ def _diagnose(layer, child, keras_acts, i, x, prev_t, t_out, what) -> str:
         if dim != want_dim or bn.num_features != want_n:
             return (
                 f"BatchNorm axis at {where}: Keras normalises axis {cfg['axis']} of "
-                f"{tuple(k_in.shape[1:])} ({want_n} features, NCHW dim {want_dim}); the torch "
+                f"{_shape_text((None, *k_in.shape[1:]))} ({want_n} features, NCHW dim "
+                f"{want_dim}); the torch "
                 f"layer normalises dim {dim} with {bn.num_features} features"
             )
         if not np.isclose(bn.eps, cfg["epsilon"], rtol=1e-6, atol=0):
