@@ -27,6 +27,11 @@ def test_symmetric_padding_is_drawn_on_every_side():
     assert description(ax).padding == {"top": 2, "bottom": 2, "left": 2, "right": 2}
 
 
+def test_padded_input_refuses_same_without_a_kernel():
+    with pytest.raises(ValueError, match="depends on the kernel and stride"):
+        draw.draw_padded_input(8, padding="same")
+
+
 def test_one_dimensional_padded_row():
     ax = draw.draw_padded_input(6, padding=(0, 1), values=[1, 2, 3, 4, 5, 6])
     drawn = description(ax)

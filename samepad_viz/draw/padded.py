@@ -15,10 +15,16 @@ def draw_padded_input(
     """The input grid with its padding drawn on each side (``(0, 1)`` is one-sided).
 
     ``size`` an int draws one row; ``(H, W)`` a grid. ``padding`` is an int, a
-    ``(before, after)`` pair (1-D), one entry per dimension (2-D), or ``'same'`` is not
-    accepted here (it needs a kernel: use :func:`draw_window`). ``values`` (shape of the
-    input) writes each cell's number, padding cells showing 0.
+    ``(before, after)`` pair (1-D) or one of those per dimension (2-D); ``'same'`` needs a
+    kernel and a stride, so it is refused here (pass ``same_padding(...)``, or use
+    :func:`draw_window`). ``values`` (shape of the input) writes each cell's number,
+    padding cells showing 0.
     """
+    if isinstance(padding, str):
+        raise ValueError(
+            f"draw_padded_input needs the padding in cells, got {padding!r}; 'same' depends "
+            "on the kernel and stride: pass same_padding(size, kernel_size, stride)"
+        )
     plan = _plan(size, 1, 1, padding)
     ax = ax if ax is not None else _new_figure((5, 1.5 if plan.ndim == 1 else 4), 80).add_subplot()
     cat, origin = _padded_categories(plan.size, plan.pads)
