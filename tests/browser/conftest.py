@@ -9,7 +9,8 @@ the tests are skipped with the reason before any fixture starts (see the test mo
 from __future__ import annotations
 
 import pytest
-from lab import EXPLORERS_NOTEBOOK, chromium, explorer_notebook, jupyterlab, open_tab
+
+from .lab import EXPLORERS_NOTEBOOK, chromium, explorer_notebook, jupyterlab, open_tab
 
 
 @pytest.fixture(scope="session")

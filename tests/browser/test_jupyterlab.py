@@ -16,7 +16,8 @@ import json
 import re
 
 import pytest
-from lab import (
+
+from .lab import (
     ARTIFACTS,
     ERROR_MIME,
     EXPLORERS,
