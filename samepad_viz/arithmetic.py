@@ -33,6 +33,7 @@ __all__ = [
     "solve_padding",
     "torch_padding",
     "torch_transposed_padding",
+    "transposed_as_convolution",
     "transposed_output_size",
     "window_indices",
 ]
@@ -736,6 +737,41 @@ def _keras_transposed_output_size_1d(
             f"output_padding=None ({w * s} cells)"
         )
     return out
+
+
+def transposed_as_convolution(
+    size: int,
+    kernel_size: int,
+    stride: int = 1,
+    padding=0,
+    output_padding: int = 0,
+    dilation: int = 1,
+) -> tuple[int, Pair]:
+    """A transposed convolution as the plain convolution it is: ``(spread, (before, after))``.
+
+    Spread the input by the stride (``S − 1`` zeros between cells: ``(W − 1)·S + 1``
+    cells), pad it by ``D·(K − 1) − P_before`` before and ``D·(K − 1) − P_after +
+    output_padding`` after, and slide the kernel, rotated by 180°, with stride 1 and
+    dilation ``D``: the output is :func:`transposed_output_size` cells, each the sum that
+    the stamps of the kernel leave there. ``padding`` is PyTorch's int or a
+    ``(before, after)`` pair (a crop). One dimension only.
+
+    >>> transposed_as_convolution(4, 3, stride=2, padding=1, output_padding=1)
+    (7, (1, 2))
+    >>> transposed_as_convolution(15, 3, stride=2, padding=(0, 1))
+    (29, (2, 1))
+    """
+    _one_dimension("transposed_as_convolution", size)
+    transposed_output_size(size, kernel_size, stride, padding, output_padding, dilation)
+    before, after = _padding_pair("padding", padding)
+    reach = dilation * (kernel_size - 1)
+    if max(before, after) > reach:
+        raise ValueError(
+            f"padding {max(before, after)} is more than D·(K − 1) = {reach}: the transposed "
+            f"convolution then crops part of the spread input itself, which no padding of a "
+            f"plain convolution shows; use padding 0 … {reach} to see it as one"
+        )
+    return (size - 1) * stride + 1, (reach - before, reach - after + output_padding)
 
 
 @dataclass(frozen=True)

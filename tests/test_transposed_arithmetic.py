@@ -765,3 +765,36 @@ def test_new_arithmetic_is_exported_from_the_package_top_level():
 def test_every_error_names_the_argument_and_what_is_allowed(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+@given(
+    size=st.integers(1, 7),
+    kernel_size=st.integers(1, 5),
+    stride=st.integers(1, 4),
+    dilation=st.integers(1, 3),
+    data=st.data(),
+)
+def test_transposed_convolution_is_a_padded_convolution_of_the_spread_input(
+    size, kernel_size, stride, dilation, data
+):
+    from hypothesis import assume
+
+    from samepad_viz.arithmetic import transposed_as_convolution
+
+    reach = dilation * (kernel_size - 1)
+    padding = data.draw(st.integers(0, reach))
+    output_padding = data.draw(st.integers(0, max(stride, dilation) - 1))
+    total = (size - 1) * stride + reach + 1 + output_padding
+    assume(total - 2 * padding >= 1)  # PyTorch refuses an empty output
+    out = transposed_output_size(size, kernel_size, stride, padding, output_padding, dilation)
+    spread, (before, after) = transposed_as_convolution(
+        size, kernel_size, stride, padding, output_padding, dilation
+    )
+    x = torch.randn(1, 1, size, dtype=torch.float64)
+    w = torch.randn(1, 1, kernel_size, dtype=torch.float64)
+    expected = F.conv_transpose1d(x, w, None, stride, padding, output_padding, 1, dilation)
+    spread_x = torch.zeros(1, 1, spread, dtype=torch.float64)
+    spread_x[..., ::stride] = x
+    got = F.conv1d(F.pad(spread_x, (before, after)), w.flip(-1), dilation=dilation)
+    assert got.shape[-1] == out == expected.shape[-1]
+    torch.testing.assert_close(got, expected)
