@@ -43,7 +43,7 @@ def test_right_answer_is_right(checker, capsys):
 def test_none_asks_for_an_answer_with_a_hint(checker, capsys):
     assert _unanswered(checker(None))
     out = capsys.readouterr().out
-    assert out.startswith("✏️ Replace None with your answer")
+    assert out.startswith("✏️ Replace None with")
     assert "Hint:" in out
 
 

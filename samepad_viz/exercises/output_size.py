@@ -27,6 +27,9 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from ..arithmetic import effective_kernel_size, output_size, output_size_formula, window_indices
+from ._feedback import Feedback
+from ._feedback import missing as _missing
+from ._feedback import say as _say
 
 __all__ = [
     "EXERCISES",
@@ -135,37 +138,6 @@ EXERCISES: dict[str, Exercise] = {
 # ---------------------------------------------------------------------------------------
 # feedback
 # ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Feedback:
-    """The verdict on one answer: ``correct`` and the ``message`` that explains it.
-
-    The checker prints the message itself, so in a notebook this object displays nothing
-    (no duplicate output); ``bool(feedback)`` is ``feedback.correct``.
-    """
-
-    correct: bool
-    message: str
-
-    def __bool__(self) -> bool:
-        return self.correct
-
-    def _ipython_display_(self) -> None:  # already printed by the checker
-        return None
-
-
-def _say(correct: bool, message: str) -> Feedback:
-    text = ("✅ Right. " if correct else "❌ Not yet. ") + message
-    print(text)
-    return Feedback(correct, text)
-
-
-def _missing(what: str, example: str | None, hint: str) -> Feedback:
-    example = f", e.g. {example}" if example else ""
-    text = f"✏️ Replace None with {what}{example}, then run this cell again.\nHint: {hint}"
-    print(text)
-    return Feedback(False, text)
 
 
 def _kind(answer) -> str:

@@ -16,9 +16,11 @@ TensorFlow's definition of ``'same'`` pooling, which every checker uses:
 from __future__ import annotations
 
 import numbers
-from dataclasses import dataclass
 
 from ..arithmetic import keras_output_size, output_size, same_padding, window_indices
+from ._feedback import Feedback
+from ._feedback import missing as _missing
+from ._feedback import say as _say
 
 __all__ = [
     "EX1_INPUT",
@@ -44,37 +46,6 @@ EX4_SIZE = 8  # AveragePooling2D(3, 2, 'same') on 8×8 inputs
 EX4_POOL = (3, 2)
 
 _TOL = 1e-4
-
-
-@dataclass(frozen=True)
-class Feedback:
-    """The verdict on one answer: ``correct`` and the ``message`` that explains it.
-
-    A checker prints the message itself, so in a notebook this object displays nothing
-    (no duplicate output); ``bool(feedback)`` is ``feedback.correct``.
-    """
-
-    correct: bool
-    message: str
-
-    def __bool__(self) -> bool:
-        return self.correct
-
-    def _ipython_display_(self) -> None:  # already printed by the checker
-        return None
-
-
-def _say(correct: bool, message: str) -> Feedback:
-    prefix = "✅ Right. " if correct else "❌ Not yet. "
-    text = prefix + message
-    print(text)
-    return Feedback(correct, text)
-
-
-def _missing(what: str, example: str, hint: str) -> Feedback:
-    text = f"✏️ Replace None with {what}, e.g. {example}, then run this cell again.\nHint: {hint}"
-    print(text)
-    return Feedback(False, text)
 
 
 # ---------------------------------------------------------------------------------------

@@ -15,7 +15,9 @@ import importlib
 import numbers
 
 from ..arithmetic import keras_output_size, same_padding
-from .pooling import Feedback, _missing, _say
+from ._feedback import Feedback
+from ._feedback import missing as _missing
+from ._feedback import say as _say
 
 __all__ = [
     "EX1_KERAS_KERNEL",

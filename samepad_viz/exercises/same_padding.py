@@ -5,7 +5,7 @@ and returns a :class:`Feedback` (true when right). The truth always comes from
 :mod:`samepad_viz.arithmetic`; nothing here hard-codes a padding.
 
 >>> feedback = check_split(None)
-✏️ Replace None with your answer: a (before, after) pair of ints, e.g. (0, 0).
+✏️ Replace None with a (before, after) pair of ints, e.g. (0, 0), then run this cell again.
 Hint: out = ⌈W / S⌉, total = (out − 1)·S + K − W, and the odd cell goes after.
 >>> bool(feedback), feedback.answered
 (False, False)
@@ -14,9 +14,10 @@ Hint: out = ⌈W / S⌉, total = (out − 1)·S + K − W, and the odd cell goes
 from __future__ import annotations
 
 import numbers
-from dataclasses import dataclass
 
 from ..arithmetic import keras_output_size, output_size, same_padding, torch_padding
+from ._feedback import Feedback, reply, say
+from ._feedback import missing as _missing
 
 __all__ = [
     "Feedback",
@@ -36,41 +37,8 @@ __all__ = [
 # ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Feedback:
-    """The verdict on one answer: ``correct`` and the ``message`` that explains it.
-
-    ``answered`` is False when the answer was None or not of the asked kind. The checker
-    has already printed the message, so in a notebook this object displays nothing;
-    ``bool(feedback)`` is ``feedback.correct``.
-    """
-
-    correct: bool
-    message: str
-    answered: bool = True
-
-    def __bool__(self) -> bool:
-        return self.correct
-
-    def _ipython_display_(self) -> None:  # already printed by the checker
-        return None
-
-
-def _say(text: str, correct: bool, answered: bool = True) -> Feedback:
-    print(text)
-    return Feedback(correct, text, answered)
-
-
-def _missing(what: str, example: str, hint: str) -> Feedback:
-    return _say(
-        f"✏️ Replace None with your answer: {what}, e.g. {example}.\nHint: {hint}",
-        False,
-        answered=False,
-    )
-
-
 def _bad_type(what: str, example: str, answer) -> Feedback:
-    return _say(
+    return reply(
         f"✏️ Your answer should be {what}, e.g. {example}; "
         f"got {type(answer).__name__} {answer!r}. Change it and run the cell again.",
         False,
@@ -79,11 +47,11 @@ def _bad_type(what: str, example: str, answer) -> Feedback:
 
 
 def _right(reason: str) -> Feedback:
-    return _say(f"✅ Right. {reason}", True)
+    return say(True, reason)
 
 
 def _wrong(reason: str) -> Feedback:
-    return _say(f"❌ Not yet. {reason}", False)
+    return say(False, reason)
 
 
 def _is_int(value) -> bool:
@@ -205,7 +173,7 @@ def check_symmetric(answer) -> Feedback:
         return _bad_type(what, example, answer)
     unknown = sorted(chosen - set(SYMMETRIC_CONFIGS))
     if unknown:
-        return _say(
+        return reply(
             f"✏️ There is no configuration {', '.join(unknown)}: choose among "
             f"{', '.join(SYMMETRIC_CONFIGS)}.",
             False,
