@@ -18,15 +18,21 @@ tests can check the picture's content rather than its pixels. Whole grids are on
 
 One file per picture: :mod:`.padded` (the padded input), :mod:`.window` (the kernel window
 beside the output), :mod:`.coverage` (coverage map, all windows), :mod:`.animation`
-(sliding animation, GIF), :mod:`.compare` (two paddings side by side); :mod:`.palette`
+(sliding animation, GIF), :mod:`.compare` (two paddings side by side), :mod:`.transposed`
+(a transposed convolution as spread, pad and convolve; Keras against PyTorch),
+:mod:`.overlap` (kernel taps per output cell: checkerboards), :mod:`.causal` (causal
+padding on a sequence), :mod:`.inverse` (every padding giving a target size); :mod:`.palette`
 holds the colours, ``_plan`` turns arithmetic into grids, ``_canvas`` draws them.
 """
 
 from ._canvas import Picture
 from ._plan import Drawn, description
 from .animation import save_sliding_gif, sliding_animation
+from .causal import draw_causal
 from .compare import ComparisonFigure, draw_comparison
 from .coverage import draw_all_windows, draw_coverage
+from .inverse import draw_solutions, padding_marks
+from .overlap import draw_overlap, draw_overlaps
 from .padded import draw_padded_input
 from .palette import (
     DIFFER,
@@ -44,6 +50,7 @@ from .palette import (
     Palette,
     category_colours,
 )
+from .transposed import TransposedDrawn, TransposedFigure, draw_transposed, keras_same_as_torch
 from .window import WindowFigure, draw_window
 
 __all__ = [
@@ -63,14 +70,23 @@ __all__ = [
     "Drawn",
     "Palette",
     "Picture",
+    "TransposedDrawn",
+    "TransposedFigure",
     "WindowFigure",
     "category_colours",
     "description",
     "draw_all_windows",
+    "draw_causal",
     "draw_comparison",
     "draw_coverage",
     "draw_padded_input",
+    "draw_overlap",
+    "draw_overlaps",
+    "draw_solutions",
+    "draw_transposed",
     "draw_window",
+    "keras_same_as_torch",
+    "padding_marks",
     "save_sliding_gif",
     "sliding_animation",
 ]
