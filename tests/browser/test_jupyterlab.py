@@ -273,7 +273,7 @@ def _drive(explorer: Explorer, cls, steps, expectation, options=None) -> list[st
         assert text in explorer.text(), f"{text!r} not shown at the start"
     last_valid = expected
     for action, name, arg in steps:
-        src = explorer.src()
+        src, before = explorer.src(), values()[name]
         if action == "press":
             explorer.press(labels[name], arg)
         elif action == "click":
@@ -283,7 +283,9 @@ def _drive(explorer: Explorer, cls, steps, expectation, options=None) -> list[st
             explorer.choose(labels[name], option)
         step = f"{action} {name} {arg or ''}".strip()
         # the controls change on the page at once; the picture and text after the kernel
-        predicted, predicted_error = expectation(values())
+        shown_now = values()
+        assert shown_now[name] != before, f"'{step}' did not move {name} (still {before})"
+        predicted, predicted_error = expectation(shown_now)
         if predicted_error:
             explorer.wait_for_text(predicted_error)
         else:
