@@ -1,7 +1,8 @@
 """Interactive explorers: controls → picture → label, wired with ipywidgets.
 
-Two classes, each one call from a notebook (``FormulaExplorer()``, ``SameExplorer()``);
-an instance displays itself. Tests, benchmarks and notebooks drive them without a browser:
+Four classes, each one call from a notebook (``FormulaExplorer()``, ``SameExplorer()``,
+``TransposedExplorer()``, ``InverseExplorer()``); an instance displays itself. Tests,
+benchmarks and notebooks drive them without a browser:
 
 * ``set(**values)`` moves the controls as a person would (keyword names as in
   :mod:`samepad_viz.arithmetic`; a value outside a control's range is clamped by the
@@ -22,15 +23,26 @@ import ipywidgets as widgets
 
 from .arithmetic import (
     keras_output_size,
+    keras_transposed_output_size,
     output_size,
     output_size_formula,
     same_padding,
     torch_padding,
+    torch_transposed_padding,
+    transposed_as_convolution,
+    transposed_output_size,
     window_indices,
 )
-from .draw import ComparisonFigure, WindowFigure
+from .draw import (
+    ComparisonFigure,
+    SolutionsFigure,
+    TransposedFigure,
+    WindowFigure,
+    keras_same_as_torch,
+    padding_marks,
+)
 
-__all__ = ["FormulaExplorer", "SameExplorer"]
+__all__ = ["FormulaExplorer", "InverseExplorer", "SameExplorer", "TransposedExplorer"]
 
 ERROR_PREFIX = "Not possible: "
 TORCH_SAME_STRIDED = "padding='same' is not supported for strided convolutions"
@@ -437,3 +449,212 @@ class SameExplorer(_Explorer):
             return self._figure.png()
 
         self._picture((size, k, s, d, other, label), draw)
+
+
+# ---------------------------------------------------------------------------------------
+
+TRANSPOSED_CHOICES = {
+    "custom": "PyTorch padding / output_padding (sliders)",
+    "recipe": "torch_transposed_padding (exact)",
+}
+
+
+def _torch_transposed_line(kernel_size, stride, dilation, padding, output_padding) -> str:
+    args = [f"kernel_size={kernel_size}", f"stride={stride}", f"padding={padding}"]
+    if output_padding:
+        args.append(f"output_padding={output_padding}")
+    if dilation > 1:
+        args.append(f"dilation={dilation}")
+    return f"nn.ConvTranspose1d(in_channels, out_channels, {', '.join(args)})"
+
+
+class TransposedExplorer(_Explorer):
+    """Keras ``Conv1DTranspose(padding='same')`` against PyTorch's ``ConvTranspose1d``.
+
+    Both drawn as the convolution a transposed one is (input spread by the stride, padded
+    by ``D·(K − 1) − padding``, kernel rotated); output cells that differ are vermillion.
+    ``torch`` is ``"custom"`` (the ``padding`` and ``output_padding`` sliders, whose
+    ranges follow PyTorch's limits: ``padding ≤ D·(K − 1)`` to be drawn as a padding,
+    ``output_padding < max(S, D)``) or ``"recipe"`` (``torch_transposed_padding``).
+    """
+
+    _order = ("torch", "size", "kernel_size", "stride", "dilation", "padding", "output_padding")
+
+    def __init__(
+        self,
+        torch: str = "custom",
+        size: int = 4,
+        kernel_size: int = 3,
+        stride: int = 2,
+        dilation: int = 1,
+        padding: int = 1,
+        output_padding: int = 1,
+        *,
+        max_size: int = 12,
+        dpi: int = 80,
+    ):
+        self.controls = {
+            "torch": widgets.Dropdown(
+                options=[(label, key) for key, label in TRANSPOSED_CHOICES.items()],
+                value=torch,
+                description="PyTorch side",
+                style={"description_width": "110px"},
+                layout=widgets.Layout(width="330px"),
+            ),
+            "size": _slider("input size W", size, 1, max_size),
+            "kernel_size": _slider("kernel_size K", kernel_size, 1, 7),
+            "stride": _slider("stride S", stride, 1, 4),
+            "dilation": _slider("dilation D", dilation, 1, 3),
+            "padding": _slider("padding P", 0, 0, 18),
+            "output_padding": _slider("output_padding", 0, 0, 3),
+        }
+        self._figure = TransposedFigure(figsize=(9, 4.8), dpi=dpi)
+        self.torch_code = widgets.HTML()
+        super().__init__()
+        self._box = widgets.VBox(
+            [
+                _controls_and_picture(self.controls.values(), self.image),
+                self.label,
+                _code_box("PyTorch", self.torch_code),
+            ]
+        )
+        self._hold = True
+        self._update_ranges()
+        self.controls["padding"].value = padding
+        self.controls["output_padding"].value = output_padding
+        self._hold = False
+        self._refresh()
+
+    def _move(self, name, value) -> None:
+        if name == "torch" and value not in TRANSPOSED_CHOICES:
+            raise ValueError(f"torch must be one of {', '.join(map(repr, TRANSPOSED_CHOICES))}")
+        if name in ("padding", "output_padding"):
+            self._update_ranges()
+        super()._move(name, value)
+
+    def _update_ranges(self) -> None:
+        v = self.values
+        hold, self._hold = self._hold, True
+        try:  # setting max clamps the value, as the slider does
+            self.controls["padding"].max = v["dilation"] * (v["kernel_size"] - 1)
+            self.controls["output_padding"].max = max(v["stride"], v["dilation"]) - 1
+        finally:
+            self._hold = hold
+
+    def _refresh(self) -> None:
+        self._update_ranges()
+        v = self.values
+        fw, w, k, s, d, p, op = (v[name] for name in self._order)
+        custom = fw == "custom"
+        self.controls["padding"].disabled = not custom
+        self.controls["output_padding"].disabled = not custom
+        keras_out = keras_transposed_output_size(w, k, s, "same")
+        keras_pad, keras_op = keras_same_as_torch(w, k, s, d)
+        _, keras_conv = transposed_as_convolution(w, k, s, keras_pad, keras_op, d)
+        lines = [
+            f"Keras Conv1DTranspose(kernel_size={k}, strides={s}, padding='same'): output "
+            f"W·S = {keras_out}; as a convolution: the input spread by {s}, padded {keras_conv}, "
+            "the kernel rotated 180°"
+        ]
+        if s > 1 and d > 1:
+            lines.append("(Keras refuses strides > 1 with dilation_rate > 1; drawn by definition)")
+        try:
+            if custom:
+                args = (p, op)
+                code = _torch_transposed_line(k, s, d, p, op)
+                name = f"PyTorch padding={p}, output_padding={op}"
+            else:
+                args = (keras_pad, keras_op)
+                code = torch_transposed_padding(w, k, s, d).code
+                name = "PyTorch recipe"
+            out = transposed_output_size(w, k, s, *args, d)
+            _, conv = transposed_as_convolution(w, k, s, *args, d)
+        except ValueError as err:
+            self._show(ERROR_PREFIX + str(err), error=True)
+            return
+        shape = "the same size as Keras" if out == keras_out else f"Keras has {keras_out}"
+        lines.append(f"{name}: output {out} ({shape}); as a convolution: padded {conv}")
+        summary = "\n".join(lines)
+        self.torch_code.value = _pre(code)
+        self._show("\n".join([*lines, "", "PyTorch:", code]), label=summary)
+
+        def draw():
+            self._figure.update(w, k, s, *args, d, labels=("Keras 'same'", name))
+            return self._figure.png()
+
+        self._picture((w, k, s, d, args, name), draw)
+
+
+# ---------------------------------------------------------------------------------------
+
+SHOWN_PAIRS = 12  # candidate pairs listed in the label (the picture draws more)
+
+
+class InverseExplorer(_Explorer):
+    """The inverse problem: a target output size → every ``(before, after)`` that gives it.
+
+    Sliders for W, K, S, D and the target; the picture draws each candidate from
+    ``solve_padding`` (TensorFlow's ``'same'`` split outlined, the symmetric pairs that
+    PyTorch's integer ``padding=`` can express named). A target no padding reaches shows
+    why, in words.
+    """
+
+    _order = ("size", "kernel_size", "stride", "dilation", "target")
+
+    def __init__(
+        self,
+        size: int = 8,
+        kernel_size: int = 3,
+        stride: int = 2,
+        dilation: int = 1,
+        target: int = 4,
+        *,
+        max_size: int = 32,
+        dpi: int = 80,
+    ):
+        self.controls = {
+            "size": _slider("input size W", size, 1, max_size),
+            "kernel_size": _slider("kernel_size K", kernel_size, 1, 9),
+            "stride": _slider("stride S", stride, 1, 4),
+            "dilation": _slider("dilation D", dilation, 1, 3),
+            "target": _slider("target output", target, 1, max_size),
+        }
+        self._figure = SolutionsFigure(dpi=dpi)
+        super().__init__()
+        self._box = widgets.VBox(
+            [_controls_and_picture(self.controls.values(), self.image), self.label]
+        )
+        self._refresh()
+
+    def _refresh(self) -> None:
+        w, k, s, d, t = (self.values[name] for name in self._order)
+        try:
+            candidates, tf, pytorch = padding_marks(w, k, s, t, d)
+        except ValueError as err:
+            self._show(ERROR_PREFIX + str(err), error=True)
+            return
+        listed = ", ".join(map(str, candidates[:SHOWN_PAIRS]))
+        if len(candidates) > SHOWN_PAIRS:
+            listed += f", … ({len(candidates) - SHOWN_PAIRS} more)"
+        lines = [f"{len(candidates)} paddings (before, after) give {t} outputs: {listed}"]
+        if tf is not None:
+            lines.append(f"TensorFlow 'same' pads {tf}: its output ⌈{w} / {s}⌉ = {t}")
+        else:
+            same_out = keras_output_size(w, k, s, "same", d)
+            lines.append(f"TensorFlow 'same' gives ⌈{w} / {s}⌉ = {same_out} outputs, not {t}")
+        if pytorch:
+            lines.append(
+                "PyTorch's int padding= can: " + ", ".join(f"padding={b}" for b, _ in pytorch)
+            )
+        else:
+            lines.append(
+                "PyTorch's int padding= cannot (no symmetric pair): pad with "
+                "F.pad(x, (before, after)) first, then padding=0"
+            )
+        self._show("\n".join(lines))
+
+        def draw():
+            self._figure.update(w, k, s, t, d)
+            return self._figure.png()
+
+        self._picture((w, k, s, d, t), draw)

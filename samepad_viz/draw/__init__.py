@@ -31,7 +31,7 @@ from .animation import save_sliding_gif, sliding_animation
 from .causal import draw_causal
 from .compare import ComparisonFigure, draw_comparison
 from .coverage import draw_all_windows, draw_coverage
-from .inverse import draw_solutions, padding_marks
+from .inverse import SolutionsFigure, draw_solutions, padding_marks
 from .overlap import draw_overlap, draw_overlaps
 from .padded import draw_padded_input
 from .palette import (
@@ -70,6 +70,7 @@ __all__ = [
     "Drawn",
     "Palette",
     "Picture",
+    "SolutionsFigure",
     "TransposedDrawn",
     "TransposedFigure",
     "WindowFigure",

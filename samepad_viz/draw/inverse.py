@@ -14,7 +14,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ..arithmetic import keras_output_size, same_padding, solve_padding, window_indices
-from ._canvas import _new_figure, _Panel
+from ._canvas import _new_figure, _Panel, _png
 from ._plan import _padded_categories
 from .palette import INPUT, PADDING, PALETTE, UNUSED, UNUSED_PADDING
 from .transposed import TransposedDrawn
@@ -70,7 +70,7 @@ def draw_solutions(
         rows.append(row)
     grid = np.array(rows)
     n = len(shown)
-    fig = fig if fig is not None else _new_figure((7, 1.1 + 0.38 * n), 80)
+    fig = fig if fig is not None else _new_figure((7, 1.5 + 0.3 * n), 80)
     ax = fig.add_subplot()
     panel = _Panel(ax)
     panel.set_grid(grid, (0, lo))
@@ -107,9 +107,9 @@ def draw_solutions(
     torch_note = (
         f"PyTorch padding={', '.join(str(p[0]) for p in pytorch)}"
         if pytorch
-        else "no symmetric pair: PyTorch's int padding= cannot, pad with F.pad first"
+        else "no symmetric pair: PyTorch's int padding= cannot (F.pad first)"
     )
-    panel.caption.set_text(f"{tf_note}; {torch_note}\npurple: cells no window reads")
+    panel.caption.set_text(f"{tf_note}\n{torch_note}; purple: cells no window reads")
     panel.caption.set_fontsize(8)
     fig.samepad = TransposedDrawn(
         "solutions",
@@ -124,3 +124,27 @@ def draw_solutions(
         pytorch=list(pytorch),
     )
     return fig
+
+
+class SolutionsFigure:
+    """:func:`draw_solutions` for an explorer: ``update(...)`` redraws, ``png()`` renders.
+
+    The figure's height follows the number of candidate rows, so each update draws a new
+    figure (available as ``.figure``) rather than moving artists.
+    """
+
+    def __init__(self, *, dpi=80):
+        self.dpi = dpi
+        self.figure: Figure | None = None
+        self.description: TransposedDrawn | None = None
+
+    def update(self, size, kernel_size, stride, target, dilation=1, **kwargs) -> TransposedDrawn:
+        candidates = solve_padding(size, kernel_size, stride, target, dilation)  # raises first
+        rows = min(len(candidates), kwargs.get("max_rows", 20)) + 2
+        fig = _new_figure((7, 1.5 + 0.3 * rows), self.dpi)
+        self.figure = draw_solutions(size, kernel_size, stride, target, dilation, fig=fig, **kwargs)
+        self.description = self.figure.samepad
+        return self.description
+
+    def png(self) -> bytes:
+        return _png(self.figure)
