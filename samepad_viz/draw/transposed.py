@@ -220,8 +220,9 @@ class TransposedFigure:
             tap_text = {(1, c): f"w{k - 1 - t}" for t, c in enumerate(window)}
             if i == 0:
                 taps = tuple(tap_text[(1, c)] for c in window)
-            texts = dict(tap_text)
-            if hi - lo + 1 <= 40:
+            texts = {}
+            if hi - lo + 1 <= 40:  # labels only where cells are wide enough to hold them
+                texts.update(tap_text)
                 for c in range(lo, hi + 1):
                     if 0 <= c < spread and c % stride == 0:
                         texts[(0, c)] = f"x{c // stride}"
