@@ -58,7 +58,22 @@ WIDGET_FAILURES = ("Loading widget", "Error displaying widget")
 
 # A notebook the tests write into the temporary root: each explorer alone in its cell.
 EXPLORERS_NOTEBOOK = "browser_test_explorers.ipynb"
-EXPLORERS = ("FormulaExplorer", "SameExplorer")
+
+
+def _explorer_names() -> tuple[str, ...]:
+    """Every explorer samepad_viz.widgets exports (read from its source: no import)."""
+    import ast
+
+    tree = ast.parse((ROOT / "samepad_viz" / "widgets.py").read_text())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets
+        ):
+            return tuple(n for n in ast.literal_eval(node.value) if n.endswith("Explorer"))
+    return ()
+
+
+EXPLORERS = _explorer_names()
 
 
 def explorer_notebook() -> dict:
@@ -579,6 +594,22 @@ class Explorer:
         handle = self._slider(label).locator("[role='slider']")
         handle.focus()
         handle.press(key)
+
+    def sliders(self) -> list[dict]:
+        """Every slider: its description, value, range and whether it can be moved."""
+        return self.root.evaluate(
+            r"""root => [...root.querySelectorAll('.widget-slider')].map(s => {
+                const h = s.querySelector('[role=slider]');
+                return {
+                    label: s.querySelector('.widget-label').textContent.trim(),
+                    value: Number(h.getAttribute('aria-valuenow')),
+                    min: Number(h.getAttribute('aria-valuemin')),
+                    max: Number(h.getAttribute('aria-valuemax')),
+                    disabled: s.querySelector('[disabled]') !== null
+                        || s.classList.contains('mod-disabled'),
+                };
+            })"""
+        )
 
     def click(self, label: str) -> None:
         """Click a checkbox or toggle button."""

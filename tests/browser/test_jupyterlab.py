@@ -355,3 +355,105 @@ def test_same_explorer_follows_every_control(explorers):
     _check_picture_not_scaled(explorer)
     screenshot_element(tab.page, explorer.root, "explorer_SameExplorer")
     assert not tab.errors, f"uncaught JavaScript errors on the page: {tab.errors}"
+
+
+# ---------------------------------------------------------------------------------------
+# Every explorer samepad_viz.widgets exports: the page shows what the class computes
+# ---------------------------------------------------------------------------------------
+
+
+def _widget_class(name: str):
+    from samepad_viz import widgets
+
+    return getattr(widgets, name)
+
+
+def _option_keys(control) -> dict[str, object]:
+    """A dropdown's visible labels → the values the explorer works with."""
+    pairs = [o if isinstance(o, tuple) else (str(o), o) for o in control.options]
+    return {_clean(label): key for label, key in pairs}
+
+
+def _expected_lines(text: str) -> list[str]:
+    """The lines of ``.text`` the page must show (headers such as "PyTorch:" aside)."""
+    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.strip().endswith(":")]
+
+
+@pytest.mark.parametrize("name", EXPLORERS)
+def test_every_explorer_shows_what_its_class_computes(explorers, name):
+    """Move every control once (the keyboard on sliders, a pick on dropdowns, a click on
+    checkboxes), then the kernel slider to its end; after each step the page must show
+    the text the same class computes in this process for the controls the page shows,
+    and a new picture whenever that picture changes."""
+    from samepad_viz.widgets import ERROR_PREFIX
+
+    tab, found = explorers
+    left_sidebar(tab.page, shown=False)
+    explorer = found[name]
+    explorer.root.scroll_into_view_if_needed()
+    oracle = _widget_class(name)()
+    names = {_clean(c.description): n for n, c in oracle.controls.items()}
+    options = {n: _option_keys(c) for n, c in oracle.controls.items() if hasattr(c, "options")}
+
+    def shown_values() -> dict:
+        values = {}
+        for label, value in explorer.values().items():
+            arg = names.get(_clean(label))
+            if arg is None:
+                continue
+            if arg in options:
+                value = options[arg][_clean(value)]
+            elif isinstance(value, float):
+                value = int(value)
+            values[arg] = value
+        return values
+
+    def check(step: str, src: str, png: bytes) -> bytes:
+        oracle.set(**shown_values())
+        text, new_png = oracle.text, oracle.render_png()
+        if text.startswith(ERROR_PREFIX):
+            explorer.wait_for_text(text)
+        else:
+            if new_png != png:
+                try:
+                    explorer.wait_for_picture_change(src)
+                except Exception as exc:  # reported as the test's failure
+                    pytest.fail(f"{name}: after '{step}' the picture did not change ({exc})")
+            for line in _expected_lines(text):
+                explorer.wait_for_text(line)
+        return new_png
+
+    oracle.set(**shown_values())
+    png = check("start", explorer.src(), oracle.render_png())
+    steps = []
+    for slider in explorer.sliders():
+        if not slider["disabled"] and slider["max"] > slider["min"]:
+            key = "ArrowRight" if slider["value"] < slider["max"] else "ArrowLeft"
+            steps.append(("press", slider["label"], key))
+    for arg, keys in options.items():
+        label = oracle.controls[arg].description
+        for option in keys:
+            steps.append(("choose", label, option))
+    for control in oracle.controls.values():
+        if isinstance(getattr(control, "value", None), bool):
+            steps.append(("click", control.description, None))
+    if "kernel_size" in oracle.controls:
+        steps.append(("press", oracle.controls["kernel_size"].description, "End"))
+    by_label = {_clean(c.description): n for n, c in oracle.controls.items()}
+    moved = 0
+    for action, label, arg in steps:
+        src, before = explorer.src(), shown_values()
+        if action == "press":
+            explorer.press(label, arg)
+            now = shown_values()[by_label[_clean(label)]]
+            assert now != before[by_label[_clean(label)]], f"'{label}' did not move on {arg}"
+        elif action == "choose":
+            explorer.choose(label, arg)
+        else:
+            explorer.click(label)
+        png = check(f"{action} {label} {arg or ''}".strip(), src, png)
+        moved += shown_values() != before
+    assert moved >= len(oracle.controls) - 2, f"only {moved} of {len(steps)} steps changed anything"
+    _check_picture_not_scaled(explorer)
+    screenshot_element(tab.page, explorer.root, f"explorer_{name}_walk")
+    assert not tab.errors, f"uncaught JavaScript errors on the page: {tab.errors}"
