@@ -9,15 +9,22 @@ and 2, each row compares three implementations of the same Keras 'same' layer:
 * ``floor``  — the plain ``torch.nn`` layer with the hand-written symmetric
   ``padding=P`` — it exists only when TensorFlow's split is symmetric ("—" otherwise);
 * ``pad``    — pad on every call: compute the split with ``math`` and ``F.pad`` the input
-  each forward, then run the op unpadded (timm's ``Conv2dSame`` / ``MaxPool2dSame`` /
-  ``AvgPool2dSame``, Keras' own torch backend and most published answers). timm's
-  average pool counts the zero padding in the mean, so it is *not* TensorFlow's result
-  when the split is asymmetric; the column times it anyway, as published.
+  each forward, then run the op unpadded (timm's ``Conv2dSame`` / ``MaxPool2dSame``,
+  Keras' own torch backend and most published answers). For average pooling the column
+  is an *exact* pad-every-call (sum over the zero-padded input divided by a count of
+  real cells); timm's ``AvgPool2dSame`` divides by the full window, which is not
+  TensorFlow's result on an asymmetric split, so it is timed in a row of its own
+  (``timm-avg``) for reference, with its error against TensorFlow's definition.
 
-Time: the median over interleaved rounds (each round calls every implementation once,
-back to back, in a rotating order; 31 to 401 rounds, as many as fit a few seconds per
-row), on one thread (``torch.set_num_threads(1)``), and the ratio columns are the median of
-the per-round ratios, so slow phases of a shared machine hit all columns alike.
+Time: CPU time of the calling thread (``time.thread_time``; with one torch thread,
+``torch.set_num_threads(1)``, that is all of the op's work, page faults included, and
+none of the waiting for a core that other jobs on a shared machine cause). Each round
+calls every implementation once, back to back, in a fresh random order; 31 to 401 rounds,
+as many as fit a few seconds per row. glibc's malloc thresholds are fixed (the script
+re-executes itself with ``MALLOC_MMAP_THRESHOLD_``/``MALLOC_TRIM_THRESHOLD_`` set) so a
+row's page faults do not depend on the rows before it. The ms columns are medians; the
+ratio columns are the median of the per-round ratios, so slow phases hit all columns
+alike.
 Memory: the peak of CPU-allocator bytes live during one forward beyond what existed
 before it (input and weights), output included — from ``torch.profiler``'s memory
 records (each op's own allocations and frees, in time order).
@@ -26,6 +33,8 @@ records (each op's own allocations and frees, in time order).
 from __future__ import annotations
 
 import math
+import os
+import random
 import statistics
 import sys
 import time
@@ -48,6 +57,10 @@ BATCH, CHANNELS = 8, 64
 SIZES = (32, 33, 112)
 KERNELS = (3, 2)
 STRIDES = (1, 2)
+# CPU time of the calling thread: with one torch thread that is all of an op's work, and
+# it leaves out the time this process waits for a core while other jobs run (wall-clock
+# medians swung by 10-25 % between identical ops on the shared machine; this does not).
+CLOCK = time.thread_time
 MIN_ROUNDS, MAX_ROUNDS = 31, 401
 BUDGET_SECONDS = {"conv": 3.0, "max": 1.5, "avg": 1.5}  # timing per row, roughly
 
@@ -84,6 +97,18 @@ class PadMaxPool(nn.MaxPool2d):
 
 
 class PadAvgPool(nn.AvgPool2d):
+    """Pad every call, but exact: divide by the real cells (timm would count the zeros)."""
+
+    def forward(self, x):
+        sums = F.avg_pool2d(pad_same(x, self.kernel_size, self.stride), self.kernel_size,
+                            self.stride, divisor_override=1)  # fmt: skip
+        ones = x.new_ones((1, 1, *x.shape[-2:]))
+        counts = F.avg_pool2d(pad_same(ones, self.kernel_size, self.stride), self.kernel_size,
+                              self.stride, divisor_override=1)  # fmt: skip
+        return sums / counts
+
+
+class TimmAvgPool(nn.AvgPool2d):
     def forward(self, x):  # as timm: zero padding counted in the mean (its FIXME)
         x = pad_same(x, self.kernel_size, self.stride)
         return F.avg_pool2d(x, self.kernel_size, self.stride, 0, count_include_pad=True)
@@ -109,24 +134,27 @@ def peak_bytes(fn, x) -> int:
 def time_interleaved(fns: dict, x, budget: float) -> tuple[dict, dict]:
     """Median seconds per call for each fn, and median per-round ratio to 'ours'.
 
-    A round calls every implementation once, back to back, in a rotating order; the
+    A round calls every implementation once, back to back, in a random order (a
+    rotating order would keep the cyclic succession, so one implementation would always
+    run right after pad-every-call's large free, and pay for it); the
     number of rounds fills ``budget`` seconds (between MIN_ROUNDS and MAX_ROUNDS).
     """
-    start = time.perf_counter()
+    start = CLOCK()
     for fn in fns.values():  # warm-up: allocator, plan cache, oneDNN primitives
         for _ in range(3):
             fn(x)
-    per_round = (time.perf_counter() - start) / 3
+    per_round = (CLOCK() - start) / 3
     rounds = int(min(MAX_ROUNDS, max(MIN_ROUNDS, budget / max(per_round, 1e-6))))
     samples = {name: [] for name in fns}
-    names = list(fns)
-    for r in range(rounds):
-        order = names[r % len(names) :] + names[: r % len(names)]
+    order = list(fns)
+    shuffle = random.Random(0).shuffle
+    for _ in range(rounds):
+        shuffle(order)  # a random order each round: no implementation always follows another
         for name in order:
             fn = fns[name]
-            start = time.perf_counter()
+            start = CLOCK()
             fn(x)
-            samples[name].append(time.perf_counter() - start)
+            samples[name].append(CLOCK() - start)
     medians = {name: statistics.median(v) for name, v in samples.items()}
     ratios = {
         name: statistics.median(a / b for a, b in zip(samples["ours"], v, strict=True))
@@ -158,7 +186,16 @@ def make_layers(kind: str, size: int, k: int, s: int):
     return {name: layer for name, layer in layers.items() if layer is not None}, (before, after)
 
 
+# glibc's malloc serves large blocks with mmap below a threshold that it raises as blocks
+# are freed, and trims the heap: whether a 25 MB output page-faults on every call then
+# depends on which rows ran before (one row measured 1.24 after the conv rows and 0.98
+# alone). Fixed thresholds make every row's cost independent of the rows before it.
+MALLOC_ENV = {"MALLOC_MMAP_THRESHOLD_": "134217728", "MALLOC_TRIM_THRESHOLD_": "536870912"}
+
+
 def main() -> None:
+    if any(os.environ.get(key) != value for key, value in MALLOC_ENV.items()):
+        os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, **MALLOC_ENV})
     torch.manual_seed(0)
     torch.set_num_threads(THREADS)
     print(
@@ -181,9 +218,9 @@ def main() -> None:
                     for s in STRIDES:
                         layers, split = make_layers(kind, size, k, s)
                         fns = {name: layer.forward for name, layer in layers.items()}
-                        if "floor" in fns or kind != "avg":  # timm's avg pool is not TF's
-                            ref = fns["floor" if "floor" in fns else "pad"](x)
-                            torch.testing.assert_close(fns["ours"](x), ref)
+                        for name in ("floor", "pad"):  # all exact: same numbers
+                            if name in fns:
+                                torch.testing.assert_close(fns["ours"](x), fns[name](x))
                         medians, ratios = time_interleaved(fns, x, BUDGET_SECONDS[kind])
                         mem = {name: peak_bytes(fn, x) / 2**20 for name, fn in fns.items()}
                         route = layers["ours"].plan(size, size).route
@@ -194,6 +231,21 @@ def main() -> None:
                             f"{_mb(mem, 'ours')}{_mb(mem, 'floor')}{_mb(mem, 'pad', 8)}",
                             flush=True,
                         )
+        print("\ntimm-avg: timm's AvgPool2dSame (zeros counted in the mean) on the asymmetric rows")
+        print(f"{'size':>4} {'K':>2} {'S':>2} {'ours ms':>9} {'timm ms':>9} {'ours/timm':>10}"
+              f"{'max |timm − TF|':>17}")  # fmt: skip
+        for size in SIZES:
+            x = torch.randn(BATCH, CHANNELS, size, size)
+            for k in KERNELS:
+                for s in STRIDES:
+                    (before, after), _ = same_padding((size, size), k, s)
+                    if before == after:
+                        continue
+                    fns = {"ours": AvgPool2dSame(k, s).forward, "timm": TimmAvgPool(k, s).forward}
+                    medians, ratios = time_interleaved(fns, x, BUDGET_SECONDS["avg"])
+                    error = (fns["timm"](x) - fns["ours"](x)).abs().max().item()
+                    print(f"{size:>4} {k:>2} {s:>2}{_ms(medians, 'ours')}{_ms(medians, 'timm')}"
+                          f"{_ratio(ratios, 'timm'):>10}{error:>17.3f}", flush=True)  # fmt: skip
     print(f"({time.perf_counter() - started:.0f} s)")
 
 
