@@ -4,7 +4,10 @@ nbval proves the kernel side; these tests open the notebooks in a real browser (
 Chromium, headless, through Playwright), press Run All, and look at the page: no error
 output, no uncaught JavaScript error, every widget drawn, every animation's player there.
 Then they move each control of each explorer with the keyboard or the mouse and check
-the picture, the numbers (against ``samepad_viz.arithmetic``) and the error messages.
+the picture and the text: for ``FormulaExplorer`` and ``SameExplorer`` the numbers against
+``samepad_viz.arithmetic`` and the error messages for impossible settings; for every
+explorer ``samepad_viz.widgets`` exports, the text the same class computes in this process
+for the values the page's controls show. And nothing may hide under a picture.
 
 Screenshots land in ``tests/browser/artifacts/`` (git-ignored): look at them.
 The module runs in one pytest-xdist worker (``--dist loadfile``): one server, one browser.
