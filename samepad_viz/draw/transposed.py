@@ -208,6 +208,8 @@ class TransposedFigure:
             rgba = _COLOURS[grid].copy()
             rgba[0, zeros, :3] = 1 - _ZERO_FADE * (1 - rgba[0, zeros, :3])
             panel.set_grid(grid, (0, lo), rgba=rgba)
+            # long rows: fill the panel's height rather than keep cells square and tiny
+            panel.ax.set_aspect("auto" if hi - lo + 1 > 40 else "equal")
             panel.box("input", (-0.5, -0.5, spread, 1), colour=PALETTE.previous, width=1.5)
             panel.box(
                 "window",
