@@ -18,3 +18,16 @@ settings.register_profile(
 # A quick profile for edit-run loops only (HYPOTHESIS_PROFILE=dev); CI uses "samepad".
 settings.register_profile("dev", max_examples=25, deadline=None, derandomize=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "samepad"))
+
+
+def pytest_make_parametrize_id(config, val, argname):
+    """Stable test ids for functions and plain objects (their repr holds a memory address).
+
+    pytest-xdist requires every worker to collect the same ids; ``<function f at 0x…>``
+    differs between processes.
+    """
+    if callable(val) and hasattr(val, "__name__"):
+        return val.__name__
+    if " at 0x" in repr(val):
+        return type(val).__name__
+    return None
