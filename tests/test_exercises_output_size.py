@@ -195,7 +195,6 @@ class _Unlistable:
         1.5,
         -3,
     ],
-    ids=repr,
 )
 def test_bad_answers_give_a_message_not_a_traceback(checker, answer, capsys):
     feedback = _run(checker, answer, capsys)

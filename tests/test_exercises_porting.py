@@ -47,7 +47,7 @@ def test_none_asks_to_replace_none_with_a_hint(check, capsys):
 
 
 @pytest.mark.parametrize("check", CHECKERS, ids=lambda f: f.__name__)
-@pytest.mark.parametrize("bad", ["abc", 2.5, {"a": 1}, object(), b"xy", [1, "x"]], ids=repr)
+@pytest.mark.parametrize("bad", ["abc", 2.5, {"a": 1}, object(), b"xy", [1, "x"]])
 def test_bad_types_are_wrong_without_a_traceback(check, bad, capsys):
     feedback = check(bad)
     assert not feedback
@@ -68,7 +68,6 @@ def test_bad_types_are_wrong_without_a_traceback(check, bad, capsys):
         (ex.check_bn_param_count, 160.0),
         (ex.check_port_module, lambda t: t),
     ],
-    ids=repr,
 )
 def test_bad_entries_are_named(check, bad, capsys):
     assert not check(bad)
