@@ -3,6 +3,10 @@
 ``Conv2dSame``, ``MaxPool2dSame`` and ``AvgPool2dSame`` give the output of Keras'
 ``Conv2D`` / ``MaxPooling2D`` / ``AveragePooling2D`` with ``padding='same'`` for every
 input size, kernel (odd or even), stride and dilation, square or not.
+``ConvTranspose2dSame``, ``Conv1dSame`` and ``CausalConv1d`` do the same for Keras'
+``Conv2DTranspose(padding='same')``, ``Conv1D(padding='same')`` and
+``Conv1D(padding='causal')`` (see their docstrings; the transposed and causal ones need
+no per-size plan).
 
 TensorFlow's rule, per dimension (``W`` input size, ``K_eff = D·(K − 1) + 1``)::
 
@@ -50,9 +54,23 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .arithmetic import keras_output_size, output_size, same_padding, window_indices
+from .arithmetic import (
+    causal_padding,
+    keras_output_size,
+    output_size,
+    same_padding,
+    torch_transposed_padding,
+    window_indices,
+)
 
-__all__ = ["AvgPool2dSame", "Conv2dSame", "MaxPool2dSame"]
+__all__ = [
+    "AvgPool2dSame",
+    "CausalConv1d",
+    "Conv1dSame",
+    "Conv2dSame",
+    "ConvTranspose2dSame",
+    "MaxPool2dSame",
+]
 
 Pair = tuple[int, int]
 
@@ -442,3 +460,253 @@ class AvgPool2dSame(_Pool2dSame):
             cols, dtype=x.dtype, device=x.device
         )
         return sums / count
+
+
+# ---------------------------------------------------------------------------------------
+# transposed and 1-D layers
+# ---------------------------------------------------------------------------------------
+
+
+def _check_channels(in_channels, out_channels, groups: int = 1, bias=True) -> None:
+    _check_positive("in_channels", in_channels)
+    _check_positive("out_channels", out_channels)
+    _check_positive("groups", groups)
+    if in_channels % groups or out_channels % groups:
+        raise ValueError(
+            f"in_channels ({in_channels}) and out_channels ({out_channels}) must both "
+            f"be divisible by groups ({groups})"
+        )
+    if not isinstance(bias, bool):
+        raise TypeError(f"bias must be True or False, got {bias!r}")
+
+
+def _check_rank(layer: str, x: torch.Tensor, rank: int, axes: str) -> None:
+    if x.dim() != rank:
+        raise ValueError(
+            f"{layer} expects a {rank}-D input ({axes}), got shape {tuple(x.shape)}"
+            + ("; add a batch dimension with x.unsqueeze(0)" if x.dim() == rank - 1 else "")
+        )
+
+
+def _check_length(name: str, value) -> int:
+    """One int for the time axis (a 1-tuple is accepted, as torch.nn writes it)."""
+    if isinstance(value, (tuple, list)):
+        if len(value) != 1:
+            raise ValueError(f"{name} must be an int for the one time axis, got {tuple(value)!r}")
+        (value,) = value
+    return value
+
+
+class ConvTranspose2dSame(nn.ConvTranspose2d):
+    """``nn.ConvTranspose2d`` with Keras ``Conv2DTranspose(..., padding='same')``: ``out = W·S``.
+
+    Every input cell stamps the dilated kernel (``K_eff = D·(K − 1) + 1`` cells) ``S``
+    cells further along than the one before; TensorFlow's ``'same'`` keeps ``W·S`` cells
+    of the stamps, removing ``T = max(K_eff − S, 0)`` in total, ``⌊T / 2⌋`` at the start.
+    :func:`samepad_viz.torch_transposed_padding` turns that into the op's own arguments,
+    independent of ``W``: ``padding = ⌊T / 2⌋`` and ``output_padding = max(S − K_eff, 0)``
+    go into ``F.conv_transpose2d``; when ``T`` is odd one more cell is left at the end,
+    and the last row/column is cropped (a view, no copy). No crop otherwise.
+
+    Weights are ``(in_channels, out_channels, kh, kw)`` as in ``nn.ConvTranspose2d``: a
+    Keras kernel ``(kh, kw, out, in)`` goes in as ``kernel.permute(3, 2, 0, 1)``. Strides
+    > 1 with dilation > 1 are accepted (Keras refuses them) and follow the same definition.
+    Keras' ``output_padding`` argument is not this layer's business: with it, Keras'
+    output size is no longer ``W·S`` (see :func:`samepad_viz.keras_transposed_output_size`).
+
+    >>> up = ConvTranspose2dSame(8, 4, 3, stride=2)
+    >>> up
+    ConvTranspose2dSame(8, 4, kernel_size=(3, 3), stride=(2, 2), padding='same')
+    >>> up.padding, up.output_padding, up.crop
+    ((0, 0), (0, 0), (1, 1))
+    >>> up(torch.zeros(1, 8, 15, 16)).shape
+    torch.Size([1, 4, 30, 32])
+    """
+
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size,
+        stride=1,
+        dilation=1,
+        bias: bool = True,
+        *,
+        padding: str = "same",
+        device=None,
+        dtype=None,
+    ) -> None:
+        _check_same(padding)
+        _check_channels(in_channels, out_channels, bias=bias)
+        k, s, d = _check_sizes(kernel_size, stride, dilation)
+        tp = torch_transposed_padding((1, 1), k, s, d)
+        super().__init__(
+            in_channels, out_channels, k, stride=s, padding=tp.padding,
+            output_padding=tp.output_padding, bias=bias, dilation=d, device=device,
+            dtype=dtype,
+        )  # fmt: skip
+        #: last rows / columns cropped from the op's output (0 or 1 per dimension)
+        self.crop = tuple(0 if c is None else c[1] for c in tp.crop)
+
+    def forward(self, x: torch.Tensor, output_size=None) -> torch.Tensor:
+        if output_size is not None:
+            raise TypeError(
+                "ConvTranspose2dSame takes no output_size: Keras' 'same' output is "
+                "input size × stride; use nn.ConvTranspose2d for another size"
+            )
+        _check_input(type(self).__name__, x)
+        y = F.conv_transpose2d(
+            x, self.weight, self.bias, self.stride, self.padding, self.output_padding,
+            1, self.dilation,
+        )  # fmt: skip
+        if self.crop == (0, 0):
+            return y
+        return y[:, :, : y.shape[2] - self.crop[0], : y.shape[3] - self.crop[1]]
+
+    def extra_repr(self) -> str:
+        extra = {}
+        if self.dilation != (1, 1):
+            extra["dilation"] = self.dilation
+        if self.bias is None:
+            extra["bias"] = False
+        head = f"{self.in_channels}, {self.out_channels}, "
+        return head + _keras_repr(self.kernel_size, self.stride, **extra)
+
+
+class Conv1dSame(nn.Conv1d):
+    """``nn.Conv1d`` with Keras ``Conv1D(..., padding='same')``: ``out = ⌈L / S⌉``.
+
+    TensorFlow's split of the sequence length ``L`` is decided per length with the same
+    cached plan as :class:`Conv2dSame` (one dimension of it): a symmetric split goes into
+    ``F.conv1d(padding=before)``; ``after = before + 1`` at stride 1 runs with
+    ``padding=after`` and drops the first output (a view); at stride ≥ 2 one zero is
+    added at the end with ``F.pad``. Weights ``(out_channels, in_channels / groups, k)``:
+    a Keras kernel ``(k, in, out)`` goes in as ``kernel.permute(2, 1, 0)``.
+
+    >>> conv = Conv1dSame(2, 4, 4, stride=2)
+    >>> conv
+    Conv1dSame(2, 4, kernel_size=(4,), stride=(2,), padding='same')
+    >>> conv(torch.zeros(1, 2, 9)).shape
+    torch.Size([1, 4, 5])
+    """
+
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size,
+        stride=1,
+        dilation=1,
+        groups: int = 1,
+        bias: bool = True,
+        *,
+        padding: str = "same",
+        device=None,
+        dtype=None,
+    ) -> None:
+        _check_same(padding)
+        _check_channels(in_channels, out_channels, groups, bias)
+        k, s, d = (
+            _check_length(name, value)
+            for name, value in (("kernel_size", kernel_size), ("stride", stride),
+                                ("dilation", dilation))
+        )  # fmt: skip
+        k, s, d = (v[1] for v in _check_sizes((1, k), (1, s), (1, d)))
+        super().__init__(
+            in_channels, out_channels, k, stride=s, padding=0, dilation=d, groups=groups,
+            bias=bias, device=device, dtype=dtype,
+        )  # fmt: skip
+
+    def plan(self, length: int) -> _Plan:
+        """The padding plan for a sequence of ``length`` (the 2-D plan of a 1 × L input)."""
+        return _cached(_conv_plan)(
+            (1, length), (1, *self.kernel_size), (1, *self.stride), (1, *self.dilation)
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        _check_rank(type(self).__name__, x, 3, "batch, channels, length")
+        plan = self.plan(int(x.shape[-1]))
+        if plan.pad is not None:
+            x = F.pad(x, plan.pad[:2])
+        weight = self.weight
+        y = F.conv1d(x, weight, self.bias, self.stride, plan.padding[1], self.dilation, self.groups)
+        return y[:, :, plan.crop[1] :] if plan.crop[1] else y
+
+    def extra_repr(self) -> str:
+        extra = {}
+        if self.dilation != (1,):
+            extra["dilation"] = self.dilation
+        if self.groups != 1:
+            extra["groups"] = self.groups
+        if self.bias is None:
+            extra["bias"] = False
+        head = f"{self.in_channels}, {self.out_channels}, "
+        return head + _keras_repr(self.kernel_size, self.stride, **extra)
+
+
+class CausalConv1d(nn.Conv1d):
+    """``nn.Conv1d`` with Keras ``Conv1D(..., padding='causal')``: output ``t`` sees inputs ≤ t.
+
+    Keras pads ``D·(K − 1)`` zeros before the sequence and none after
+    (:func:`samepad_viz.causal_padding`), so ``out = ⌈L / S⌉``. Window ``i`` then starts
+    at ``i·S − D·(K − 1)``, exactly as with the symmetric ``padding=D·(K − 1)``: the
+    convolution runs with that padding and keeps the first ``⌈L / S⌉`` outputs (a view,
+    no copy of the input; the price is ``⌊D·(K − 1) / S⌋`` extra outputs at the end).
+    Weights ``(out_channels, in_channels, k)``: a Keras kernel ``(k, in, out)`` goes in
+    as ``kernel.permute(2, 1, 0)``.
+
+    >>> conv = CausalConv1d(1, 1, 3, dilation=2)
+    >>> conv
+    CausalConv1d(1, 1, kernel_size=(3,), stride=(1,), padding='causal', dilation=(2,))
+    >>> conv.causal_padding
+    (4, 0)
+    """
+
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size,
+        stride=1,
+        dilation=1,
+        bias: bool = True,
+        *,
+        padding: str = "causal",
+        device=None,
+        dtype=None,
+    ) -> None:
+        if padding != "causal":
+            raise ValueError(
+                f"padding must be 'causal' (the point of this layer), got {padding!r}; "
+                "for 'same' use Conv1dSame, for a number of cells nn.Conv1d itself"
+            )
+        _check_channels(in_channels, out_channels, bias=bias)
+        k, s, d = (
+            _check_length(name, value)
+            for name, value in (("kernel_size", kernel_size), ("stride", stride),
+                                ("dilation", dilation))
+        )  # fmt: skip
+        #: Keras' (left, right) pad of the sequence: (D·(K − 1), 0)
+        self.causal_padding = causal_padding(k, d)
+        k, s, d = (v[1] for v in _check_sizes((1, k), (1, s), (1, d)))
+        super().__init__(
+            in_channels, out_channels, k, stride=s, padding=self.causal_padding[0],
+            dilation=d, bias=bias, device=device, dtype=dtype,
+        )  # fmt: skip
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        _check_rank(type(self).__name__, x, 3, "batch, channels, length")
+        length = int(x.shape[-1])
+        keep = keras_output_size(
+            length, self.kernel_size[0], self.stride[0], "causal", self.dilation[0]
+        )
+        return super().forward(x)[:, :, :keep]
+
+    def extra_repr(self) -> str:
+        parts = [f"{self.in_channels}, {self.out_channels}"]
+        parts += [f"kernel_size={self.kernel_size}", f"stride={self.stride}", "padding='causal'"]
+        if self.dilation != (1,):
+            parts.append(f"dilation={self.dilation}")
+        if self.bias is None:
+            parts.append("bias=False")
+        return ", ".join(parts)
