@@ -12,12 +12,18 @@ benchmarks and notebooks drive them without a browser:
 
 The pictures come from :mod:`samepad_viz.draw` (figures kept between redraws and updated
 in place); the numbers and messages from :mod:`samepad_viz.arithmetic`. An impossible
-combination shows the ``ValueError`` message in words and leaves the last picture.
+combination shows the ``ValueError`` message in words and leaves the last picture; the
+code panes follow the controls even then (the PyTorch line that would fail is shown
+commented out, with the reason), so nothing on screen can be copied that does not match.
+
+Text panes wrap at spaces only (JupyterLab's output CSS breaks ``pre`` text anywhere, even
+mid-word); code panes never wrap.
 """
 
 from __future__ import annotations
 
 import html
+import textwrap
 
 import ipywidgets as widgets
 
@@ -45,12 +51,16 @@ from .draw import (
 __all__ = ["FormulaExplorer", "InverseExplorer", "SameExplorer", "TransposedExplorer"]
 
 ERROR_PREFIX = "Not possible: "
+# JupyterLab styles output <pre> with word-break: break-all ("same sha|pe"): wrap at spaces
+WRAP_AT_SPACES = "white-space:pre-wrap; word-break:normal; overflow-wrap:break-word"
+NO_WRAP = "white-space:pre; word-break:normal; overflow-wrap:normal"
 TORCH_SAME_STRIDED = "padding='same' is not supported for strided convolutions"
 FRAMEWORKS = {
     "keras": "Keras / TF padding='same'",
     "torch_same": "PyTorch padding='same'",
     "torch_int": "PyTorch padding=P (an int)",
 }
+SAME_EXACT_HINT = f"the exact PyTorch port of Keras 'same': framework \"{FRAMEWORKS['keras']}\""
 
 
 def _png_size(png: bytes) -> tuple[int, int]:
@@ -180,7 +190,7 @@ class _Explorer:
         self._text = text
         colour = "#D55E00" if error else "inherit"
         self.label.value = (
-            f'<pre style="margin:0; white-space:pre-wrap; color:{colour}">'
+            f'<pre style="margin:0; {WRAP_AT_SPACES}; color:{colour}">'
             f"{html.escape(text if label is None else label)}</pre>"
         )
 
@@ -308,7 +318,27 @@ class FormulaExplorer(_Explorer):
 
 
 def _pre(code: str) -> str:
-    return f'<pre style="white-space:pre; margin:0">{html.escape(code)}</pre>'
+    return f'<pre style="{NO_WRAP}; margin:0">{html.escape(code)}</pre>'
+
+
+def _refused(line: str | None, reason: str, hint: str = "") -> str:
+    """The code pane for a setting PyTorch refuses: the line commented out, and why.
+
+    Every line is a comment, so nothing pasted from it runs with settings that fail; the
+    reason is wrapped at spaces to code width (the pane itself never wraps).
+    """
+    lines = [f"# {part}" for part in line.splitlines()] if line else []
+    lines += textwrap.wrap(
+        f"does not work: {reason}",
+        width=78,
+        initial_indent="# ",
+        subsequent_indent="# ",
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    if hint:
+        lines.append(f"# {hint}")
+    return "\n".join(lines)
 
 
 def _keras_line(kernel_size: int, stride: int, dilation: int) -> str:
@@ -402,6 +432,8 @@ class SameExplorer(_Explorer):
             f"Keras 'same': pads (before, after) = {split} in each dimension; "
             f"output {keras_out} × {keras_out}"
         ]
+        keras_code = _keras_line(k, s, d)
+        attempt = None  # the PyTorch line tried, shown commented out if it fails
         try:
             if fw == "keras":
                 tp = torch_padding((size, size), k, s, d)
@@ -414,17 +446,19 @@ class SameExplorer(_Explorer):
                         "(left, right, top, bottom) first, then padding=0"
                     )
             elif fw == "torch_same":
+                attempt = _torch_line(k, s, d, "same")
                 if s > 1:
                     raise ValueError(f"PyTorch refuses: {TORCH_SAME_STRIDED}")
-                torch_code, other, label = _torch_line(k, s, d, "same"), "same", fw
+                torch_code, other, label = attempt, "same", fw
                 note = f"PyTorch padding='same': pads {split} like Keras"
                 if split[0] != split[1]:
                     note += " (uneven: PyTorch warns and pads a copy of the input on every call)"
                 lines.append(note)
             else:
+                attempt = _torch_line(k, s, d, p)
                 formula = output_size_formula(size, k, s, p, d)  # raises if impossible
                 out = output_size(size, k, s, p, d)
-                torch_code, other, label = _torch_line(k, s, d, p), p, f"padding={p}"
+                torch_code, other, label = attempt, p, f"padding={p}"
                 note = f"PyTorch padding={p}: output size {formula}; "
                 if split == (p, p):
                     note += "the same padding as Keras 'same': every output matches"
@@ -434,9 +468,14 @@ class SameExplorer(_Explorer):
                     note += f"Keras pads {split}, this pads {(p, p)}: a different output shape"
                 lines.append(note)
         except ValueError as err:
-            self._show(ERROR_PREFIX + str(err), error=True)
+            # the Keras line still holds; the PyTorch one would fail, so it is commented out
+            message = ERROR_PREFIX + str(err)
+            torch_code = _refused(attempt, str(err), SAME_EXACT_HINT)
+            self.keras_code.value = _pre(keras_code)
+            self.torch_code.value = _pre(torch_code)
+            code = ["", "Keras:", keras_code, "", "PyTorch:", torch_code]
+            self._show("\n".join([message, *code]), error=True, label=message)
             return
-        keras_code = _keras_line(k, s, d)
         summary = "\n".join(lines)
         lines += ["", "Keras:", keras_code, "", "PyTorch:", torch_code]
         self.keras_code.value = _pre(keras_code)
@@ -453,9 +492,9 @@ class SameExplorer(_Explorer):
 
 # ---------------------------------------------------------------------------------------
 
-TRANSPOSED_CHOICES = {
-    "custom": "PyTorch padding / output_padding (sliders)",
-    "recipe": "torch_transposed_padding (exact)",
+TRANSPOSED_CHOICES = {  # short labels: the dropdown shows about 26 characters
+    "custom": "your padding (sliders)",
+    "recipe": "torch_transposed_padding",
 }
 
 
@@ -558,6 +597,7 @@ class TransposedExplorer(_Explorer):
         ]
         if s > 1 and d > 1:
             lines.append("(Keras refuses strides > 1 with dilation_rate > 1; drawn by definition)")
+        code = None  # the PyTorch line tried, shown commented out if it fails
         try:
             if custom:
                 args = (p, op)
@@ -570,7 +610,13 @@ class TransposedExplorer(_Explorer):
             out = transposed_output_size(w, k, s, *args, d)
             _, conv = transposed_as_convolution(w, k, s, *args, d)
         except ValueError as err:
-            self._show(ERROR_PREFIX + str(err), error=True)
+            message = ERROR_PREFIX + str(err)
+            self.torch_code.value = _pre(_refused(code, str(err)))
+            self._show(
+                "\n".join([message, "", "PyTorch:", _refused(code, str(err))]),
+                error=True,
+                label=message,
+            )
             return
         shape = "the same size as Keras" if out == keras_out else f"Keras has {keras_out}"
         lines.append(f"{name}: output {out} ({shape}); as a convolution: padded {conv}")

@@ -1,6 +1,9 @@
 """The explorers driven as a person would drive them, without a browser."""
 
+import html
 import io
+import re
+import textwrap
 
 import pytest
 from hypothesis import given
@@ -15,7 +18,7 @@ from samepad_viz.arithmetic import (
     torch_padding,
     window_indices,
 )
-from samepad_viz.widgets import FormulaExplorer, SameExplorer
+from samepad_viz.widgets import FRAMEWORKS, FormulaExplorer, SameExplorer
 
 # ---------------------------------------------------------------------------------------
 # what the label must say, computed here straight from samepad_viz.arithmetic
@@ -39,6 +42,19 @@ def formula_label(v: dict) -> str:
     )
 
 
+def commented_out(line: str, err: str, hint: str = "") -> str:
+    """A PyTorch line that would fail: commented out, the reason wrapped at spaces."""
+    reason = textwrap.wrap(
+        f"does not work: {err}",
+        78,
+        initial_indent="# ",
+        subsequent_indent="# ",
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    return "\n".join([f"# {line}", *reason, *([f"# {hint}"] if hint else [])])
+
+
 def same_label(v: dict) -> str:
     fw, w, k, s, p, d = (
         v[n] for n in ("framework", "size", "kernel_size", "stride", "padding", "dilation")
@@ -47,6 +63,17 @@ def same_label(v: dict) -> str:
     n = keras_output_size(w, k, s, "same", d)
     head = f"Keras 'same': pads (before, after) = {split} in each dimension; output {n} × {n}"
     dil = f", dilation={d}" if d > 1 else ""
+    stride = f", stride={s}" if s != 1 else ""
+    keras = f"keras.layers.Conv2D(filters, kernel_size={k}, strides={s}, padding='same'"
+    keras += f", dilation_rate={d})" if d > 1 else ")"
+    if s > 1 and d > 1:
+        keras += "\n# Keras refuses strides > 1 together with dilation_rate > 1"
+    hint = f"the exact PyTorch port of Keras 'same': framework \"{FRAMEWORKS['keras']}\""
+
+    def refused(line: str, err: str) -> str:  # the code panes follow the controls
+        torch = commented_out(line, err, hint)
+        return "\n".join([f"Not possible: {err}", "", "Keras:", keras, "", "PyTorch:", torch])
+
     if fw == "keras":
         tp = torch_padding((w, w), k, s, d)
         code = tp.code
@@ -58,20 +85,19 @@ def same_label(v: dict) -> str:
                 "first, then padding=0"
             )
     elif fw == "torch_same":
+        code = f"nn.Conv2d(in_channels, out_channels, kernel_size={k}{stride}, padding='same'{dil})"
         if s > 1:
             refusal = "padding='same' is not supported for strided convolutions"
-            return f"Not possible: PyTorch refuses: {refusal}"
-        code = f"nn.Conv2d(in_channels, out_channels, kernel_size={k}, padding='same'{dil})"
+            return refused(code, f"PyTorch refuses: {refusal}")
         note = f"PyTorch padding='same': pads {split} like Keras"
         if split[0] != split[1]:
             note += " (uneven: PyTorch warns and pads a copy of the input on every call)"
     else:
+        code = f"nn.Conv2d(in_channels, out_channels, kernel_size={k}{stride}, padding={p}{dil})"
         try:
             formula = output_size_formula(w, k, s, p, d)
         except ValueError as err:
-            return f"Not possible: {err}"
-        stride = f", stride={s}" if s != 1 else ""
-        code = f"nn.Conv2d(in_channels, out_channels, kernel_size={k}{stride}, padding={p}{dil})"
+            return refused(code, str(err))
         note = f"PyTorch padding={p}: output size {formula}; "
         if split == (p, p):
             note += "the same padding as Keras 'same': every output matches"
@@ -79,10 +105,6 @@ def same_label(v: dict) -> str:
             note += f"Keras pads {split}, this pads {(p, p)}: same shape, shifted windows"
         else:
             note += f"Keras pads {split}, this pads {(p, p)}: a different output shape"
-    keras = f"keras.layers.Conv2D(filters, kernel_size={k}, strides={s}, padding='same'"
-    keras += f", dilation_rate={d})" if d > 1 else ")"
-    if s > 1 and d > 1:
-        keras += "\n# Keras refuses strides > 1 together with dilation_rate > 1"
     return "\n".join([head, note, "", "Keras:", keras, "", "PyTorch:", code])
 
 
@@ -238,9 +260,10 @@ def test_same_explorer_torch_same_refuses_strides(same):
     same.set(framework="keras", stride=1, size=8, kernel_size=3)
     picture = same.render_png()
     same.set(framework="torch_same", stride=2)
-    assert same.text == (
-        "Not possible: PyTorch refuses: padding='same' is not supported for strided convolutions"
+    assert same.text.startswith(
+        "Not possible: PyTorch refuses: padding='same' is not supported for strided convolutions\n"
     )
+    assert same.text == same_label(same.values)
     assert same.render_png() == picture
     same.set(stride=1)
     assert same.text == same_label(same.values)
@@ -260,6 +283,55 @@ def test_same_explorer_picture_changes_only_with_values(same):
 def test_same_explorer_invalid_kernel_shows_message(same):
     same.set(framework="torch_int", size=2, kernel_size=9, padding=0, stride=1)
     assert same.text.startswith("Not possible: kernel_size 9 is larger than the padded input 2")
+
+
+def _code(pane) -> str:
+    """The code an HTML pane shows, as a learner would copy it."""
+    return html.unescape(re.sub(r"<[^>]+>", "", pane.value))
+
+
+@pytest.mark.parametrize(
+    ("setting", "tried"),
+    [
+        (
+            {"framework": "torch_int", "size": 2, "kernel_size": 9, "padding": 0, "stride": 1},
+            "kernel_size=9, padding=0",
+        ),
+        (
+            {"framework": "torch_same", "size": 8, "kernel_size": 5, "stride": 2, "dilation": 1},
+            "kernel_size=5, stride=2, padding='same'",
+        ),
+    ],
+    ids=["kernel_larger_than_padded_input", "torch_same_strided"],
+)
+def test_same_explorer_code_panes_follow_the_controls_when_impossible(same, setting, tried):
+    """Nothing copyable from the panes disagrees with the sliders (browser report)."""
+    same.set(framework="keras", size=8, kernel_size=3, stride=1, padding=1, dilation=1)
+    assert "ZeroPad2d" not in _code(same.torch_code) and "padding=1" in _code(same.torch_code)
+    same.set(**setting)
+    keras, torch = _code(same.keras_code), _code(same.torch_code)
+    k, s = same.values["kernel_size"], same.values["stride"]
+    assert keras == f"keras.layers.Conv2D(filters, kernel_size={k}, strides={s}, padding='same')"
+    lines = torch.splitlines()
+    assert all(line.startswith("# ") for line in lines), torch  # nothing here runs
+    assert tried in lines[0] and "does not work" in torch
+    assert max(map(len, lines)) <= 90  # the pane does not wrap: the reason is wrapped instead
+    assert same.text == same_label(same.values)
+    assert keras in same.text and torch in same.text
+
+
+def test_text_panes_wrap_at_spaces_and_code_never_wraps(same):
+    """JupyterLab's output CSS breaks <pre> anywhere ('same sha|pe'); ours must not."""
+    same.set(framework="torch_int", size=8, kernel_size=3, stride=2, padding=1, dilation=1)
+    assert "white-space:pre-wrap; word-break:normal" in same.label.value
+    for pane in (same.keras_code, same.torch_code):
+        assert "white-space:pre; word-break:normal" in pane.value
+
+
+def test_dropdown_labels_fit_the_dropdown(same):
+    """The 330 px dropdown (110 px of it the description) shows about 26 characters."""
+    labels = [label for label, _ in same.controls["framework"].options]
+    assert max(map(len, labels)) <= 26, labels
 
 
 def test_same_explorer_unknown_framework_is_refused(same):

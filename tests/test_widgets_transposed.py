@@ -4,6 +4,10 @@ Labels are recomputed here from samepad_viz.arithmetic for the values the contro
 Hypothesis example counts come from the profile in tests/conftest.py.
 """
 
+import html
+import re
+import textwrap
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -18,7 +22,7 @@ from samepad_viz.arithmetic import (
     transposed_output_size,
 )
 from samepad_viz.draw import description
-from samepad_viz.widgets import InverseExplorer, TransposedExplorer
+from samepad_viz.widgets import TRANSPOSED_CHOICES, InverseExplorer, TransposedExplorer
 
 # ---------------------------------------------------------------------------------------
 # what the labels must say, straight from samepad_viz.arithmetic
@@ -58,8 +62,17 @@ def transposed_label(v: dict) -> str:
         code = torch_transposed_padding(w, k, s, d).code
     try:
         out = transposed_output_size(w, k, s, *args, d)
-    except ValueError as err:
-        return f"Not possible: {err}"
+    except ValueError as err:  # the code pane shows the failing line commented out
+        reason = textwrap.wrap(
+            f"does not work: {err}",
+            78,
+            initial_indent="# ",
+            subsequent_indent="# ",
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+        refused = "\n".join(["# " + code.replace("\n", "\n# "), *reason])
+        return "\n".join([f"Not possible: {err}", "", "PyTorch:", refused])
     conv = transposed_as_convolution(w, k, s, *args, d)[1]
     shape = "the same size as Keras" if out == keras_out else f"Keras has {keras_out}"
     lines.append(f"{name}: output {out} ({shape}); as a convolution: padded {conv}")
@@ -136,6 +149,15 @@ def test_an_empty_output_says_why_and_keeps_the_picture(transposed):
     transposed.set(size=1, padding=1)
     assert transposed.text.startswith("Not possible: padding 1 + 1 removes the whole output")
     assert transposed.render_png() == picture
+    code = html.unescape(re.sub(r"<[^>]+>", "", transposed.torch_code.value)).splitlines()
+    assert all(line.startswith("# ") for line in code)  # nothing to copy that would fail
+    assert "kernel_size=2, stride=1, padding=1" in code[0] and "does not work" in code[1]
+
+
+def test_dropdown_labels_fit_the_dropdown(transposed):
+    """The 330 px dropdown (110 px of it the description) shows about 26 characters."""
+    labels = [label for label, _ in transposed.controls["torch"].options]
+    assert max(map(len, labels)) <= 26 and set(labels) == set(TRANSPOSED_CHOICES.values())
 
 
 def test_unknown_choice_is_refused(transposed):

@@ -661,6 +661,36 @@ class Explorer:
             }"""
         )
 
+    def words_broken(self) -> list[str]:
+        """Text panes (``pre``) that may break a line inside a word ("same sha|pe")."""
+        return self.root.evaluate(
+            """root => [...root.querySelectorAll('pre')].filter(pre => {
+                const s = getComputedStyle(pre);
+                return s.wordBreak === 'break-all' || s.overflowWrap === 'anywhere';
+            }).map(pre => pre.textContent.slice(0, 60))"""
+        )
+
+    def options_cut_off(self) -> list[str]:
+        """Dropdown options whose text is wider than the dropdown shows (cut off)."""
+        return self.root.evaluate(
+            """root => {
+                const ctx = document.createElement('canvas').getContext('2d');
+                const cut = [];
+                root.querySelectorAll('select').forEach(sel => {
+                    const s = getComputedStyle(sel);
+                    ctx.font = `${s.fontWeight} ${s.fontSize} ${s.fontFamily}`;
+                    // room for text: the box less its padding and the arrow (about 20 px)
+                    const room = sel.clientWidth - parseFloat(s.paddingLeft)
+                        - parseFloat(s.paddingRight) - 20;
+                    [...sel.options].forEach(o => {
+                        const width = ctx.measureText(o.textContent).width;
+                        if (width > room) cut.push(`${o.textContent} (${width} > ${room} px)`);
+                    });
+                });
+                return cut;
+            }"""
+        )
+
     def image_sizes(self) -> dict:
         """The picture's own pixel size and the size it is drawn at."""
         return self.image.evaluate(

@@ -332,6 +332,16 @@ def test_explorer_controls_are_not_hidden_under_the_picture(explorers, name):
     assert not hidden, f"{name}: controls under the picture: {hidden}"
 
 
+@pytest.mark.parametrize("name", EXPLORERS)
+def test_explorer_text_wraps_at_spaces_and_options_fit(explorers, name):
+    """Labels wrap between words (JupyterLab's output CSS breaks <pre> text anywhere), and
+    every dropdown option is shown whole."""
+    _, found = explorers
+    explorer = found[name]
+    assert not explorer.words_broken(), f"{name}: text panes that break words"
+    assert not explorer.options_cut_off(), f"{name}: dropdown options cut off"
+
+
 def test_formula_explorer_follows_every_control(explorers):
     from samepad_viz.widgets import FormulaExplorer
 
@@ -414,8 +424,9 @@ def test_every_explorer_shows_what_its_class_computes(explorers, name):
     def check(step: str, src: str, png: bytes) -> bytes:
         oracle.set(**shown_values())
         text, new_png = oracle.text, oracle.render_png()
-        if text.startswith(ERROR_PREFIX):
-            explorer.wait_for_text(text)
+        if text.startswith(ERROR_PREFIX):  # the message, and code panes that follow the controls
+            for line in [text.splitlines()[0], *_expected_lines(text)]:
+                explorer.wait_for_text(line)
         else:
             if new_png != png:
                 try:
