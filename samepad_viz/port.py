@@ -52,6 +52,9 @@ SUPPORTED_LAYERS = (
     "InputLayer",
     "Conv2D",
     "Conv1D",
+    "Conv2DTranspose",
+    "DepthwiseConv2D",
+    "SeparableConv2D",
     "BatchNormalization",
     "Activation",
     "ReLU",
@@ -62,7 +65,10 @@ SUPPORTED_LAYERS = (
     "MaxPooling2D",
     "AveragePooling2D",
     "GlobalAveragePooling2D",
+    "GlobalMaxPooling2D",
+    "UpSampling2D",
     "ZeroPadding2D",
+    "Cropping2D",
     "Flatten",
     "Dense",
 )
@@ -325,20 +331,28 @@ def _check_channels_last(layer, cfg) -> None:
         raise _unsupported(layer, f"data_format={cfg['data_format']!r} (only 'channels_last')")
 
 
-def _conv(layer, cfg, in_shape, out_shape, weights, ndim) -> tuple[_Spec, list, dict]:
+def _conv(
+    layer, cfg, in_shape, out_shape, weights, ndim, title=None
+) -> tuple[_Spec, list, dict]:
+    """A Conv1D/Conv2D (or, with ``cfg`` rewritten, a DepthwiseConv2D) as torch specs.
+
+    ``weights[0]`` is a Keras kernel ``(*k, in/groups, out)``; ``title`` replaces the
+    ``Conv2D(filters, ...`` part of the comment.
+    """
     _check_channels_last(layer, cfg)
     padding = cfg["padding"]
-    if padding not in ("valid", "same"):
-        raise _unsupported(layer, f"padding={padding!r} (only 'valid' and 'same')")
+    allowed = ("valid", "same", "causal") if ndim == 1 else ("valid", "same")
+    if padding not in allowed:
+        raise _unsupported(layer, f"padding={padding!r} (only {', '.join(map(repr, allowed))})")
     k, s, d = (tuple(cfg[key]) for key in ("kernel_size", "strides", "dilation_rate"))
     groups, bias = int(cfg.get("groups", 1)), bool(cfg["use_bias"])
     in_ch, out_ch = in_shape[-1], cfg["filters"]
     spatial = tuple(in_shape[1:-1])
     kind = f"Conv{ndim}D"
     head = (
-        f"{layer.name}: Keras {kind}({out_ch}, {k}, strides={s}"
+        f"{layer.name}: Keras {title or f'{kind}({out_ch}, {k}'}, strides={s}"
         + (f", dilation_rate={d}" if any(x > 1 for x in d) else "")
-        + (f", groups={groups}" if groups > 1 else "")
+        + (f", groups={groups}" if groups > 1 and title is None else "")
         + f", padding={padding!r}) on {_size_text(spatial)} -> {_size_text(out_shape[1:-1])}"
     )
     common = {"kernel_size": k, "stride": s}
@@ -354,11 +368,18 @@ def _conv(layer, cfg, in_shape, out_shape, weights, ndim) -> tuple[_Spec, list, 
     if padding == "valid":
         why = "'valid' never pads: padding=0"
         main = _Spec(torch_conv, (in_ch, out_ch), {**common, "padding": 0, **extra})
+    elif padding == "causal":
+        left_right = arithmetic.causal_padding(k[0], d[0])
+        why = (
+            f"'causal' pads {left_right} (left, right): all D·(K - 1) zeros before the "
+            "sequence, so output t sees inputs <= t; ConstantPad1d, then padding=0"
+        )
+        pad_part = ("pad", _Spec("nn.ConstantPad1d", (left_right, 0.0)))
+        main = _Spec(torch_conv, (in_ch, out_ch), {**common, "padding": 0, **extra})
     elif None in spatial:
         why = "'same' with an unknown input size: the split depends on it, so pad at run time"
-        if ndim != 2:
-            raise _unsupported(layer, "padding='same' with an unknown input length")
-        main = _Spec("Conv2dSame", (in_ch, out_ch, k), {"stride": s, **extra})
+        same_cls = "Conv2dSame" if ndim == 2 else "Conv1dSame"
+        main = _Spec(same_cls, (in_ch, out_ch, k), {"stride": s, **extra})
     else:
         tp = arithmetic.torch_padding(spatial, k, s, d)
         splits = arithmetic.same_padding(spatial, k, s, d)
@@ -391,6 +412,136 @@ def _conv(layer, cfg, in_shape, out_shape, weights, ndim) -> tuple[_Spec, list, 
     comment = [head, why]
     if bias:
         comment.append("Keras convolutions have a bias by default (use_bias=True)")
+    return spec, comment, state
+
+
+def _conv_transpose(layer, cfg, in_shape, out_shape, weights) -> tuple[_Spec, list, dict]:
+    """Keras Conv2DTranspose: PyTorch's padding/output_padding, and a crop only if needed.
+
+    TensorFlow keeps ``N`` cells (:func:`arithmetic.keras_transposed_output_size`) of the
+    stamped output (:func:`arithmetic.transposed_output_size` with no padding), removing
+    ``T = stamped − N``, ``⌊T / 2⌋`` of them at the start. PyTorch's ``padding`` removes
+    the same number from both ends, its ``output_padding`` adds cells at the end.
+    """
+    _check_channels_last(layer, cfg)
+    padding, op = cfg["padding"], cfg.get("output_padding")
+    if padding not in ("valid", "same"):
+        raise _unsupported(layer, f"padding={padding!r} (only 'valid' and 'same')")
+    k, s, d = (tuple(cfg[key]) for key in ("kernel_size", "strides", "dilation_rate"))
+    op = None if op is None else tuple(op)
+    bias = bool(cfg["use_bias"])
+    in_ch, out_ch = in_shape[-1], cfg["filters"]
+    spatial = tuple(in_shape[1:-1])
+    sizes = tuple(8 if w is None else w for w in spatial)  # T does not depend on W
+    try:
+        kept = arithmetic.keras_transposed_output_size(sizes, k, s, padding, op, d)
+    except ValueError as exc:
+        raise _unsupported(layer, f"output_padding={op} here ({exc})") from None
+    stamped = arithmetic.transposed_output_size(sizes, k, s, 0, 0, d)
+    total = [a - b for a, b in zip(stamped, kept, strict=True)]
+    torch_padding = tuple(max(t, 0) // 2 for t in total)
+    torch_op = tuple(max(-t, 0) for t in total)
+    crop = tuple(max(t, 0) % 2 for t in total)
+    if padding == "same" and op is None:
+        tp = arithmetic.torch_transposed_padding(sizes, k, s, d)
+        assert (tp.padding, tp.output_padding) == (torch_padding, torch_op)  # one rule
+    head = (
+        f"{layer.name}: Keras Conv2DTranspose({out_ch}, {k}, strides={s}"
+        + (f", dilation_rate={d}" if any(x > 1 for x in d) else "")
+        + f", padding={padding!r}"
+        + (f", output_padding={op}" if op is not None else "")
+        + f") on {_size_text(spatial)} -> {_size_text(out_shape[1:-1])}"
+    )
+    why = (
+        f"the kernel stamps cover {_size_text(stamped)} cells and Keras keeps "
+        f"{_size_text(kept)}, dropping {_literal(tuple(max(t, 0) // 2 for t in total))} at "
+        f"the start: PyTorch's padding={_literal(torch_padding)} drops that at both ends"
+        + (
+            f", output_padding={_literal(torch_op)} adds the cells the stamps miss at the end"
+            if any(torch_op)
+            else ""
+        )
+    )
+    extra = {}
+    if any(x > 1 for x in d):
+        extra["dilation"] = d
+    if not bias:
+        extra["bias"] = False
+    plain = _Spec(
+        "nn.ConvTranspose2d",
+        (in_ch, out_ch),
+        {"kernel_size": k, "stride": s, "padding": torch_padding}
+        | ({"output_padding": torch_op} if any(torch_op) else {})
+        | extra,
+    )
+    if not any(crop):
+        parts = [("conv", plain)]
+        why += ": exact"
+    elif padding == "same" and op is None:
+        why += (
+            f"; one cell more is left at the end (T = {_literal(tuple(total))} is odd), "
+            "which ConvTranspose2dSame crops"
+        )
+        parts = [("conv", _Spec("ConvTranspose2dSame", (in_ch, out_ch, k), {"stride": s, **extra}))]
+    else:
+        why += (
+            f"; one cell more is left at the end (T = {_literal(tuple(total))} is odd): a "
+            "negative ZeroPad2d crops it"
+        )
+        parts = [("conv", plain), ("crop", _Spec("nn.ZeroPad2d", ((0, -crop[1], 0, -crop[0]),)))]
+    spec, _ = _with_activation(layer, parts, cfg)
+    prefix = "" if spec.children is None else "conv."
+    # Keras stores transposed kernels (kh, kw, out, in); PyTorch wants (in, out, kh, kw).
+    state = {f"{prefix}weight": np.transpose(weights[0], (3, 2, 0, 1))}
+    if bias:
+        state[f"{prefix}bias"] = weights[1]
+    return spec, [head, why], state
+
+
+def _depthwise(layer, cfg, in_shape, out_shape, weights) -> tuple[_Spec, list, dict]:
+    """Keras DepthwiseConv2D: a Conv2d with groups = in_channels, out = in · multiplier."""
+    in_ch, mult = in_shape[-1], int(cfg["depth_multiplier"])
+    kernel = weights[0]  # (kh, kw, in, multiplier): output channel c·multiplier + m
+    as_conv = {**cfg, "filters": in_ch * mult, "groups": in_ch}
+    kh, kw = kernel.shape[:2]
+    weights = [kernel.reshape(kh, kw, 1, in_ch * mult), *weights[1:]]
+    title = f"DepthwiseConv2D({tuple(cfg['kernel_size'])}, depth_multiplier={mult}"
+    spec, comment, state = _conv(layer, as_conv, in_shape, out_shape, weights, 2, title)
+    comment.insert(
+        1,
+        f"one {kh}×{kw} filter per input channel ({mult} per channel): groups={in_ch}; "
+        "kernel (kh, kw, in, m) -> (in·m, 1, kh, kw)",
+    )
+    return spec, comment, state
+
+
+def _separable(layer, cfg, in_shape, out_shape, weights) -> tuple[_Spec, list, dict]:
+    """Keras SeparableConv2D: the depthwise conv (with the padding), then a 1×1 conv."""
+    in_ch, mult = in_shape[-1], int(cfg["depth_multiplier"])
+    depthwise, pointwise, *bias = weights
+    kh, kw = depthwise.shape[:2]
+    dw_cfg = {**cfg, "filters": in_ch * mult, "groups": in_ch, "use_bias": False}
+    dw_cfg["activation"] = "linear"
+    dw_shape = (*out_shape[:-1], in_ch * mult)
+    dw_kernel = depthwise.reshape(kh, kw, 1, in_ch * mult)
+    title = f"SeparableConv2D({cfg['filters']}, {tuple(cfg['kernel_size'])}"
+    dw_spec, comment, dw_state = _conv(layer, dw_cfg, in_shape, dw_shape, [dw_kernel], 2, title)
+    comment = [c for c in comment if "bias by default" not in c]
+    pw = _Spec(
+        "nn.Conv2d",
+        (in_ch * mult, cfg["filters"]),
+        {"kernel_size": 1} | ({} if cfg["use_bias"] else {"bias": False}),
+    )
+    spec, _ = _with_activation(layer, [("depthwise", dw_spec), ("pointwise", pw)], cfg)
+    state = {f"depthwise.{key}": value for key, value in dw_state.items()}
+    state["pointwise.weight"] = np.transpose(pointwise, (3, 2, 0, 1))
+    if bias:
+        state["pointwise.bias"] = bias[0]
+    comment.insert(
+        1,
+        f"a depthwise conv (groups={in_ch}, {mult} filter(s) per channel, no bias) that "
+        f"does the padding, then a 1×1 pointwise conv {in_ch * mult} -> {cfg['filters']}",
+    )
     return spec, comment, state
 
 
@@ -563,6 +714,15 @@ def _plan(model) -> list[_Step]:
             if rank != 3:
                 raise _unsupported(layer, f"a {rank}-D input")
             spec, comment, state = _conv(layer, cfg, shape, out_shape, weights, 1)
+        elif kind in ("Conv2DTranspose", "DepthwiseConv2D", "SeparableConv2D"):
+            if rank != 4:
+                raise _unsupported(layer, f"a {rank}-D input")
+            build = {
+                "Conv2DTranspose": _conv_transpose,
+                "DepthwiseConv2D": _depthwise,
+                "SeparableConv2D": _separable,
+            }[kind]
+            spec, comment, state = build(layer, cfg, shape, out_shape, weights)
         elif kind == "BatchNormalization":
             spec, comment, state = _batch_norm(layer, cfg, shape, weights, perm)
         elif kind in ("Activation", "ReLU", "LeakyReLU", "ELU"):
@@ -582,18 +742,49 @@ def _plan(model) -> list[_Step]:
                 raise _unsupported(layer, f"a {rank}-D input")
             pool = "max" if kind == "MaxPooling2D" else "avg"
             spec, comment = _pool(layer, cfg, shape, out_shape, pool)
-        elif kind == "GlobalAveragePooling2D":
+        elif kind in ("GlobalAveragePooling2D", "GlobalMaxPooling2D"):
             _check_channels_last(layer, cfg)
             if rank != 4:
                 raise _unsupported(layer, f"a {rank}-D input")
-            pool = _Spec("nn.AdaptiveAvgPool2d", (1,))
+            average = kind == "GlobalAveragePooling2D"
+            pool = _Spec("nn.AdaptiveAvgPool2d" if average else "nn.AdaptiveMaxPool2d", (1,))
             if cfg.get("keepdims"):
                 spec = pool
             else:
                 spec = _Spec(
                     "nn.Sequential", children=[("pool", pool), ("flatten", _Spec("nn.Flatten"))]
                 )
-            comment = [f"{layer.name}: Keras GlobalAveragePooling2D: the mean over H and W"]
+            what = "mean" if average else "maximum"
+            comment = [f"{layer.name}: Keras {kind}: the {what} over H and W"]
+        elif kind == "UpSampling2D":
+            _check_channels_last(layer, cfg)
+            if rank != 4:
+                raise _unsupported(layer, f"a {rank}-D input")
+            size, mode = tuple(int(v) for v in cfg["size"]), cfg["interpolation"]
+            if mode == "nearest":
+                spec = _Spec("nn.Upsample", kwargs={"scale_factor": size, "mode": "nearest"})
+                why = "each cell repeated"
+            elif mode == "bilinear":
+                spec = _Spec(
+                    "nn.Upsample",
+                    kwargs={"scale_factor": size, "mode": "bilinear", "align_corners": False},
+                )
+                why = (
+                    "Keras (like tf.image.resize) samples at half-pixel centres: "
+                    "align_corners=False"
+                )
+            else:
+                raise _unsupported(layer, f"interpolation={mode!r} (only 'nearest', 'bilinear')")
+            comment = [f"{layer.name}: Keras UpSampling2D({size}, interpolation={mode!r}): {why}"]
+        elif kind == "Cropping2D":
+            _check_channels_last(layer, cfg)
+            (top, bottom), (left, right) = cfg["cropping"]
+            spec = _Spec("nn.ZeroPad2d", ((-left, -right, -top, -bottom),))
+            comment = [
+                f"{layer.name}: Keras Cropping2D(((top, bottom), (left, right)) = "
+                f"{((top, bottom), (left, right))}): a negative ZeroPad2d crops, in PyTorch's "
+                "order (left, right, top, bottom)"
+            ]
         elif kind == "ZeroPadding2D":
             _check_channels_last(layer, cfg)
             (top, bottom), (left, right) = cfg["padding"]
@@ -689,6 +880,8 @@ def _namespace() -> dict:
         "Conv2dSame": layers.Conv2dSame,
         "MaxPool2dSame": layers.MaxPool2dSame,
         "AvgPool2dSame": layers.AvgPool2dSame,
+        "ConvTranspose2dSame": layers.ConvTranspose2dSame,
+        "Conv1dSame": layers.Conv1dSame,
         "BatchNormAxis": BatchNormAxis,
         "FlattenChannelsLast": FlattenChannelsLast,
     }
@@ -734,7 +927,14 @@ def from_keras(model_or_path) -> nn.Sequential:
 # ---------------------------------------------------------------------------------------
 
 _PORT_CLASSES = ("BatchNormAxis", "FlattenChannelsLast")
-_SAME_CLASSES = ("Conv2dSame", "MaxPool2dSame", "AvgPool2dSame")
+_SAME_CLASSES = (
+    "Conv2dSame",
+    "MaxPool2dSame",
+    "AvgPool2dSame",
+    "Conv1dSame",
+    "ConvTranspose2dSame",
+)
+_NEEDS_SAME_PAD = ("Conv2dSame", "MaxPool2dSame", "AvgPool2dSame", "Conv1dSame")
 
 
 # The *Same layers for standalone source: short, torch-only, and pinned equal to
@@ -744,10 +944,11 @@ _SAME_CLASSES = ("Conv2dSame", "MaxPool2dSame", "AvgPool2dSame")
 _STANDALONE_SAME = {
     "_same_pad": '''
 def _same_pad(x, kernel_size, stride, dilation=(1, 1), value=0.0):
-    """Pad NCHW ``x`` with TensorFlow's 'same' split: total = max((ceil(W/S) - 1)*S
-    + D*(K - 1) + 1 - W, 0), before = total // 2, the odd cell after (bottom/right)."""
+    """Pad the last len(kernel_size) dims of ``x`` with TensorFlow's 'same' split: total =
+    max((ceil(W/S) - 1)*S + D*(K - 1) + 1 - W, 0), before = total // 2, the odd cell after."""
     pads = []
-    for size, k, s, d in zip(x.shape[-2:], kernel_size, stride, dilation):
+    spatial = x.shape[x.dim() - len(kernel_size) :]
+    for size, k, s, d in zip(spatial, kernel_size, stride, dilation):
         total = max((-(-size // s) - 1) * s + d * (k - 1) + 1 - size, 0)
         pads = [total // 2, total - total // 2] + pads
     return F.pad(x, pads, value=value)
@@ -792,6 +993,38 @@ class AvgPool2dSame(nn.Module):
         real = _same_pad(torch.ones_like(x[:1, :1]), k, s)  # 1 on real cells, 0 on padding
         return F.avg_pool2d(_same_pad(x, k, s), k, s) / F.avg_pool2d(real, k, s)
 ''',
+    "Conv1dSame": '''
+class Conv1dSame(nn.Conv1d):
+    """nn.Conv1d with Keras' Conv1D(padding='same') for any length, stride and dilation."""
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, dilation=1,
+                 groups=1, bias=True):
+        super().__init__(in_channels, out_channels, kernel_size, stride, 0, dilation,
+                         groups, bias)
+
+    def forward(self, x):
+        return super().forward(_same_pad(x, self.kernel_size, self.stride, self.dilation))
+''',
+    "ConvTranspose2dSame": '''
+class ConvTranspose2dSame(nn.ConvTranspose2d):
+    """nn.ConvTranspose2d with Keras' Conv2DTranspose(padding='same'): out = W*S. Per
+    dimension T = max(D*(K - 1) + 1 - S, 0): padding T // 2, output_padding
+    max(S - D*(K - 1) - 1, 0), and the last row/column cropped when T is odd."""
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, dilation=1,
+                 bias=True):
+        k, s, d = (nn.modules.utils._pair(v) for v in (kernel_size, stride, dilation))
+        eff = [dd * (kk - 1) + 1 for kk, dd in zip(k, d)]
+        total = [max(e - ss, 0) for e, ss in zip(eff, s)]
+        output_padding = [max(ss - e, 0) for e, ss in zip(eff, s)]
+        super().__init__(in_channels, out_channels, k, s, [t // 2 for t in total],
+                         output_padding, 1, bias, d)
+        self.crop = [t % 2 for t in total]
+
+    def forward(self, x):
+        y = super().forward(x)
+        return y[..., : y.shape[-2] - self.crop[0], : y.shape[-1] - self.crop[1]]
+''',
 }
 
 
@@ -799,9 +1032,9 @@ def _standalone_definitions(needed: list[str]) -> str:
     """Source of the ``*Same`` layers and port helpers in ``needed``, needing only torch."""
     blocks = []
     same = [name for name in _SAME_CLASSES if name in needed]
-    if same:
+    if any(name in _NEEDS_SAME_PAD for name in same):
         blocks.append(_STANDALONE_SAME["_same_pad"])
-        blocks += [_STANDALONE_SAME[name] for name in same]
+    blocks += [_STANDALONE_SAME[name] for name in same]
     for name in _PORT_CLASSES:
         if name in needed:
             blocks.append(inspect.getsource(globals()[name]))
