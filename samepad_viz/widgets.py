@@ -63,6 +63,11 @@ FRAMEWORKS = {
 SAME_EXACT_HINT = f"the exact PyTorch port of Keras 'same': framework \"{FRAMEWORKS['keras']}\""
 
 
+def _count(n: int, noun: str) -> str:
+    """``1 output``, ``2 outputs``: the noun agrees with the number."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _png_size(png: bytes) -> tuple[int, int]:
     """Pixel width and height from a PNG's header (IHDR)."""
     return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
@@ -682,12 +687,16 @@ class InverseExplorer(_Explorer):
         listed = ", ".join(map(str, candidates[:SHOWN_PAIRS]))
         if len(candidates) > SHOWN_PAIRS:
             listed += f", … ({len(candidates) - SHOWN_PAIRS} more)"
-        lines = [f"{len(candidates)} paddings (before, after) give {t} outputs: {listed}"]
+        n = len(candidates)
+        give = "gives" if n == 1 else "give"
+        lines = [f"{_count(n, 'padding')} (before, after) {give} {_count(t, 'output')}: {listed}"]
         if tf is not None:
             lines.append(f"TensorFlow 'same' pads {tf}: its output ⌈{w} / {s}⌉ = {t}")
         else:
             same_out = keras_output_size(w, k, s, "same", d)
-            lines.append(f"TensorFlow 'same' gives ⌈{w} / {s}⌉ = {same_out} outputs, not {t}")
+            lines.append(
+                f"TensorFlow 'same' gives ⌈{w} / {s}⌉ = {_count(same_out, 'output')}, not {t}"
+            )
         if pytorch:
             lines.append(
                 "PyTorch's int padding= can: " + ", ".join(f"padding={b}" for b, _ in pytorch)

@@ -226,3 +226,73 @@ def test_pictures_show_themselves_as_png_without_pyplot():
     png = fig._repr_png_()
     assert png.startswith(b"\x89PNG")
     assert isinstance(draw.draw_coverage(6, 3).figure, draw.Picture)
+
+
+# ---------------------------------------------------------------------------------------
+# 1-D pictures are as tall as what they draw (a browser run showed 100–200 px of white
+# above and below a row of cells); wording agrees with its numbers
+# ---------------------------------------------------------------------------------------
+
+
+def _white_margins(png: bytes) -> tuple[int, int, int, int]:
+    """Rows of pure white above and below the drawing, and columns left and right."""
+    grey = np.asarray(Image.open(io.BytesIO(png)).convert("L"))
+    rows, cols = np.nonzero((grey < 250).any(axis=1))[0], np.nonzero((grey < 250).any(axis=0))[0]
+    return rows[0], grey.shape[0] - 1 - rows[-1], cols[0], grey.shape[1] - 1 - cols[-1]
+
+
+ONE_D_PICTURES = {
+    "padded_input": lambda: draw.draw_padded_input(6, padding=(0, 1), values=range(1, 7)).figure,
+    "window": lambda: draw.draw_window(9, 3, padding=1, dilation=2, position=2),
+    "window_wide": lambda: draw.draw_window(31, 5, stride=2, padding=2, position=3),
+    "coverage": lambda: draw.draw_coverage(8, 3, stride=2, padding=2).figure,
+    "all_windows": lambda: draw.draw_all_windows(8, 3, stride=2, padding="same"),
+    "all_windows_one": lambda: draw.draw_all_windows(3, 3),
+    "comparison": lambda: draw.draw_comparison(7, 3, 2, "same", 0, ceil_mode=True),
+    "causal": lambda: draw.draw_causal(8, 3, dilation=2),
+    "overlap": lambda: draw.draw_overlap(8, 3, 2).figure,
+    "solutions": lambda: draw.draw_solutions(8, 3, 2, target=4),
+    "solutions_marks_at_the_edge": lambda: draw.draw_solutions(3, 1, 4, target=1),
+}
+
+
+@pytest.mark.parametrize("name", ONE_D_PICTURES)
+def test_one_dimensional_pictures_are_as_tall_as_their_rows(name):
+    fig = ONE_D_PICTURES[name]()
+    top, bottom, left, right = _white_margins(fig._repr_png_())
+    # the comparison's bands keep their (fixed) margins for the titles; the rest ~5 px
+    limit = 30 if name == "comparison" else 12
+    assert top <= limit and bottom <= limit, (top, bottom)
+    assert left > 0 and right > 0, "a label runs off the figure"
+
+
+def test_window_figure_fits_a_row_and_gives_a_grid_its_full_size_back():
+    wf = draw.WindowFigure()
+    wf.update((8, 8), 3, 2)
+    full = tuple(wf.figure.get_size_inches())
+    wf.update(9, 3, 2, 1)
+    assert wf.figure.get_size_inches()[1] < full[1] / 2
+    wf.update((8, 8), 3, 2)
+    assert tuple(wf.figure.get_size_inches()) == full  # the explorers' fixed size
+    given = Figure(figsize=(8, 4))
+    draw.draw_window(9, 3, padding=1, fig=given)
+    assert tuple(given.get_size_inches()) == (8, 4)  # a figure passed in keeps its size
+
+
+def test_wording_agrees_with_its_numbers():
+    coverage = draw.draw_coverage(8, 3, stride=2)  # the floor drops cell 7 only
+    captions = [t.get_text() for t in coverage.texts]
+    assert any(
+        c.startswith("1 input cell never read (×), 0 padding cells unused") for c in captions
+    )
+    one = draw.draw_coverage(3, 3)
+    assert one.get_title() == "windows per cell (1 window)"
+    assert draw.draw_all_windows(3, 3).axes[0].get_title().startswith("the only window;")
+    comparison = draw.draw_comparison(5, 2, 2, (0, 0), (0, 1))  # output 3 of B: 1 differs
+    titles = [ax.get_title() for ax in comparison.axes]
+    assert "output 2: 0 differ" in titles and "output 3: 1 differs" in titles
+    transposed = draw.draw_transposed(4, 3, stride=2, padding=1, output_padding=1)
+    captions = [t.get_text() for ax in transposed.axes for t in ax.texts]
+    assert any(c.startswith("S − 1 = 1 zero between input cells") for c in captions)
+    solutions = draw.draw_solutions(3, 1, 4, target=1)
+    assert "paddings giving 1 output:" in solutions.axes[0].get_title()

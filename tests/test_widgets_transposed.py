@@ -5,9 +5,11 @@ Hypothesis example counts come from the profile in tests/conftest.py.
 """
 
 import html
+import io
 import re
 import textwrap
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -88,14 +90,18 @@ def inverse_label(v: dict) -> str:
     listed = ", ".join(map(str, pairs[:12])) + (
         f", … ({len(pairs) - 12} more)" if len(pairs) > 12 else ""
     )
-    lines = [f"{len(pairs)} paddings (before, after) give {t} outputs: {listed}"]
+    n = len(pairs)
+    paddings = "1 padding (before, after) gives" if n == 1 else f"{n} paddings (before, after) give"
+    outputs = "1 output" if t == 1 else f"{t} outputs"
+    lines = [f"{paddings} {outputs}: {listed}"]
     same_out = keras_output_size(w, k, s, "same", d)
     if same_out == t:
         lines.append(
             f"TensorFlow 'same' pads {same_padding(w, k, s, d)}: its output ⌈{w} / {s}⌉ = {t}"
         )
     else:
-        lines.append(f"TensorFlow 'same' gives ⌈{w} / {s}⌉ = {same_out} outputs, not {t}")
+        gives = "1 output" if same_out == 1 else f"{same_out} outputs"
+        lines.append(f"TensorFlow 'same' gives ⌈{w} / {s}⌉ = {gives}, not {t}")
     symmetric = [b for b, a in pairs if b == a]
     if symmetric:
         lines.append("PyTorch's int padding= can: " + ", ".join(f"padding={b}" for b in symmetric))
@@ -237,3 +243,25 @@ def test_inverse_label_always_matches_the_controls(inverse, steps):
         inverse.set(**step)
         assert inverse.text == inverse_label(inverse.values)
     assert inverse.render_png().startswith(b"\x89PNG")
+
+
+def test_inverse_picture_fits_its_rows_at_the_explorers_size(inverse):
+    """At least 600 × 300 px (issue 3), no white bands when there are rows enough."""
+    from PIL import Image
+
+    inverse.set(size=8, kernel_size=3, stride=2, dilation=1, target=5)
+    png = inverse.render_png()
+    grey = np.asarray(Image.open(io.BytesIO(png)).convert("L"))
+    rows = np.nonzero((grey < 250).any(axis=1))[0]
+    assert grey.shape[1] >= 600 and grey.shape[0] >= 300
+    assert rows[0] <= 12 and grey.shape[0] - 1 - rows[-1] <= 12
+    assert (inverse.image.width, inverse.image.height) == (str(grey.shape[1]), str(grey.shape[0]))
+    inverse.set(size=32, kernel_size=1, stride=1, target=32)  # one row: centred, 300 px
+    assert Image.open(io.BytesIO(inverse.render_png())).size[1] == 300
+
+
+def test_one_padding_one_output_agree_in_number(inverse):
+    inverse.set(size=3, kernel_size=1, stride=4, dilation=1, target=1)
+    assert inverse.text.startswith("3 paddings (before, after) give 1 output: ")
+    inverse.set(size=32, kernel_size=1, stride=1, target=32)
+    assert inverse.text.startswith("1 padding (before, after) gives 32 outputs: (0, 0)")

@@ -138,6 +138,81 @@ def _new_figure(figsize, dpi, layout="constrained") -> Picture:
     return fig
 
 
+def _fit_height(fig: Figure, *, min_height: float = 0.0, pad: float = 0.06) -> Figure:
+    """A one-axes constrained-layout figure made exactly as tall as what it draws.
+
+    A 1-D row of cells is as tall as one cell is wide; a figure of a guessed height shows it
+    between bands of white. The layout is run once without rendering; then the figure's
+    height becomes the grid's plus the title, labels and caption around it (``pad`` inches
+    each side, at least ``min_height`` inches in all, the drawing centred), and the axes
+    are fixed where the layout put the grid (the layout engine is then switched off).
+    """
+    fig.draw_without_rendering()
+    (ax,) = fig.axes
+    width, height = fig.get_size_inches()
+    box = ax.get_position()  # where the grid is drawn (equal aspect), figure fraction
+    tight = ax.get_tightbbox(fig.canvas.get_renderer())  # with every label, in pixels
+    # labels' reach beyond the grid on each side, inches
+    left = max(box.x0 * width - tight.x0 / fig.dpi, 0.0)
+    right = max(tight.x1 / fig.dpi - box.x1 * width, 0.0)
+    above = max(tight.y1 / fig.dpi - box.y1 * height, 0.0)
+    below = max(box.y0 * height - tight.y0 / fig.dpi, 0.0)
+    # the layout only kept labels inside the axes' box: keep them inside the figure too
+    grid_w, grid_h = box.width * width, box.height * height
+    scale = min(1.0, (width - left - right - 2 * pad) / grid_w)
+    grid_w, grid_h = grid_w * scale, grid_h * scale
+    x0 = min(max(box.x0 * width, left + pad), width - pad - right - grid_w)
+    drawn = above + grid_h + below
+    new = max(drawn + 2 * pad, min_height)
+    fig.set_layout_engine("none")
+    fig.set_figheight(new)
+    y0 = below + (new - drawn) / 2
+    ax.set_position((x0 / width, y0 / new, grid_w / width, grid_h / new))
+    return fig
+
+
+class _Bands:
+    """Fixed-layout panels in horizontal bands, fitted to their grids' height (1-D rows).
+
+    ``fit()`` first restores the figure's own size and the axes' rectangles, then, per
+    band of axes that share a rectangle's height, cuts the room the equal-aspect grids
+    leave empty (the least over the band): the margins keep their size in inches.
+    ``restore()`` alone is the 2-D case (a grid fills its band).
+    """
+
+    def __init__(self, fig: Figure):
+        self.fig = fig
+        self.size = tuple(fig.get_size_inches())
+        self.rects = [tuple(ax.get_position(original=True).bounds) for ax in fig.axes]
+
+    def restore(self) -> None:
+        if tuple(self.fig.get_size_inches()) != self.size:
+            self.fig.set_size_inches(self.size)
+        for ax, rect in zip(self.fig.axes, self.rects, strict=False):
+            ax.set_position(rect)
+
+    def fit(self) -> None:
+        self.restore()
+        height = self.size[1]
+        cuts: dict[tuple[float, float], float] = {}
+        for ax, (_, y, _, h) in zip(self.fig.axes, self.rects, strict=False):
+            ax.apply_aspect()
+            slack = (h - ax.get_position().height) * height
+            band = (round(y, 6), round(h, 6))
+            cuts[band] = min(cuts.get(band, slack), slack)
+        new_height = height - sum(cuts.values())
+
+        def moved(y: float, h: float) -> tuple[float, float]:
+            below = sum(c for (by, _), c in cuts.items() if by < y)
+            cut = cuts[(round(y, 6), round(h, 6))]
+            return (y * height - below) / new_height, (h * height - cut) / new_height
+
+        self.fig.set_size_inches(self.size[0], new_height)
+        for ax, (x, y, w, h) in zip(self.fig.axes, self.rects, strict=False):
+            new_y, new_h = moved(y, h)
+            ax.set_position((x, new_y, w, new_h))
+
+
 def _png(fig: Figure, compress_level: int = 1) -> bytes:
     """Render with Agg and encode (zlib level 1 by default: fast, for redraws)."""
     canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)

@@ -221,7 +221,13 @@ def _pos_text(plan: _Plan, pos) -> str:
 
 
 def _count(n: int, noun: str) -> str:
+    """``1 input cell``, ``0 input cells``, ``2 input cells``: the noun agrees."""
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _differ(n: int, noun: str = "") -> str:
+    """``1 cell differs``, ``4 cells differ`` (``1 differs`` without a noun)."""
+    return f"{_count(n, noun) if noun else n} {'differs' if n == 1 else 'differ'}"
 
 
 def _side_caption(sides: dict[str, int]) -> str:

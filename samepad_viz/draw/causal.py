@@ -12,7 +12,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ..arithmetic import causal_padding
-from ._canvas import _new_figure, _Panel
+from ._canvas import _fit_height, _new_figure, _Panel
 from ._plan import _padded_categories, _padding_read_back, _paint_window, _plan, _side_caption
 from .palette import _COLOURS, PALETTE
 from .transposed import TransposedDrawn
@@ -64,6 +64,7 @@ def draw_causal(
     rgba = _COLOURS[grid].copy()
     future = np.array(fade)
     rgba[future, :3] = 1 - _FUTURE_FADE * (1 - rgba[future, :3])
+    fit = fig is None  # a new figure: as tall as its rows of cells
     fig = fig if fig is not None else _new_figure((6.5, 0.9 + 0.42 * count), 80)
     ax = fig.add_subplot()
     panel = _Panel(ax)
@@ -103,4 +104,6 @@ def draw_causal(
         categories=base,
         origin=origin[1:],
     )
+    if fit:
+        _fit_height(fig)
     return fig

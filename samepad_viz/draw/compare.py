@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from ._canvas import _new_figure, _Panel, _png
+from ._canvas import _Bands, _new_figure, _Panel, _png
 from ._plan import (
     Drawn,
     _cells,
+    _differ,
     _padded_categories,
     _padding_read_back,
     _paint_window,
@@ -64,7 +65,8 @@ class ComparisonFigure:
     Row 1 is padding A, row 2 padding B; each row shows the padded input with the window
     of the focus output cell (the first differing one unless ``position`` is given) and
     the output grid with differing cells in vermillion. Updated in place like
-    :class:`WindowFigure`.
+    :class:`WindowFigure` (and, like it, fitted to a 1-D picture's height when the
+    figure is made here).
     """
 
     def __init__(self, fig: Figure | None = None, *, figsize=(8, 6), dpi=80):
@@ -75,6 +77,7 @@ class ComparisonFigure:
             for panel in row:
                 panel.title.set_fontsize(9)
                 panel.caption.set_fontsize(8)
+        self._bands = _Bands(self.figure) if fig is None else None
         self.description: Drawn | None = None
 
     def update(
@@ -123,8 +126,13 @@ class ComparisonFigure:
             out[pos] = DIFFER_HIGHLIGHT if mask[pos] else OUTPUT_HIGHLIGHT
             p_out.set_grid(out, (0, 0))
             shape = " × ".join(map(str, plan.out_shape))
-            p_out.title.set_text(f"output {shape}: {int(mask.sum())} differ")
+            p_out.title.set_text(f"output {shape}: {_differ(int(mask.sum()))}")
             p_out.caption.set_text(plan.formula_text())
+
+        if self._bands is not None and plans[0].ndim == 1:
+            self._bands.fit()
+        elif self._bands is not None:
+            self._bands.restore()
 
         def cells(mask):
             return _cells(mask, (0, 0), plans[0].ndim)

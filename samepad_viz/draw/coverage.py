@@ -7,7 +7,7 @@ from matplotlib.axes import Axes
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 
-from ._canvas import _new_figure, _Panel
+from ._canvas import _fit_height, _new_figure, _Panel
 from ._plan import (
     Drawn,
     _cells,
@@ -41,6 +41,10 @@ def _coverage(plan: _Plan, extent):
     for w in plan.windows[1]:
         np.add.at(per_col, np.array(w) - c0, 1)
     return per_row[:, None] * per_col[None, :]
+
+
+def _all_windows(count: int) -> str:
+    return "the only window" if count == 1 else f"all {count} windows"
 
 
 def draw_coverage(
@@ -79,6 +83,7 @@ def draw_coverage(
     rgba[unused_pad] = _mix(PALETTE.unused, 0.35)
     cat = cat.copy()
     cat[unreached], cat[unused_pad] = UNUSED, UNUSED_PADDING
+    fit = ax is None and plan.ndim == 1  # a new 1-D figure: as tall as its row of cells
     ax = ax if ax is not None else _new_figure((6, 1.9 if plan.ndim == 1 else 5), 80).add_subplot()
     panel = _Panel(ax)
     panel.set_grid(cat, origin, rgba=rgba)
@@ -102,7 +107,8 @@ def draw_coverage(
             }
         )
     n_unreached, n_unused = int(unreached.sum()), int(unused_pad.sum())
-    ax.set_title(f"windows per cell ({' × '.join(map(str, plan.out_shape))} windows)")
+    windows = "window" if plan.out[0] * plan.out[1] == 1 else "windows"
+    ax.set_title(f"windows per cell ({' × '.join(map(str, plan.out_shape))} {windows})")
     panel.caption.set_text(
         f"{_count(n_unreached, 'input cell')} never read (×), "
         f"{_count(n_unused, 'padding cell')} unused\n{_side_caption(sides)}"
@@ -121,6 +127,8 @@ def draw_coverage(
         categories=cat,
         origin=o,
     )
+    if fit:
+        _fit_height(ax.figure)
     return ax
 
 
@@ -151,6 +159,7 @@ def draw_all_windows(
     extent = (plan.lo_hi(0), plan.lo_hi(1))
     base, origin = _padded_categories(plan.size, plan.pads, extent)
     sides = _padding_read_back(base, origin, plan.size, plan.ndim)
+    fit = fig is None and plan.ndim == 1  # a new 1-D figure: as tall as its rows of cells
     if plan.ndim == 1:
         fig = fig if fig is not None else _new_figure((6, 0.5 + 0.45 * count), 80)
         rows = []
@@ -164,7 +173,7 @@ def draw_all_windows(
         panel.set_grid(grid, (0, origin[1]))
         for j in range(count):
             ax.text(origin[1] - 0.8, j, f"out {j}", ha="right", va="center", fontsize=8)
-        ax.set_title(f"all {count} windows; {_side_caption(sides)}")
+        ax.set_title(f"{_all_windows(count)}; {_side_caption(sides)}")
         panel.caption.set_text(plan.formula_text())
         windows = [frozenset(c for c in w) for w in plan.windows[1]]
     else:
@@ -183,7 +192,7 @@ def draw_all_windows(
                 axes[i, j].set_title(f"({i}, {j})", fontsize=8)
                 windows.append(_cells(np.isin(cat, (WINDOW, WINDOW_PADDING)), origin, 2))
         fig.suptitle(
-            f"all {count} windows; {_side_caption(sides)}\n{plan.formula_text()}", fontsize=9
+            f"{_all_windows(count)}; {_side_caption(sides)}\n{plan.formula_text()}", fontsize=9
         )
     o = origin if plan.ndim == 2 else origin[1:]
     fig.samepad = Drawn(
@@ -197,4 +206,6 @@ def draw_all_windows(
         categories=base,
         origin=o,
     )
+    if fit:
+        _fit_height(fig)
     return fig

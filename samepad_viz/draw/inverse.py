@@ -14,8 +14,8 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ..arithmetic import keras_output_size, same_padding, solve_padding, window_indices
-from ._canvas import _new_figure, _Panel, _png
-from ._plan import _padded_categories
+from ._canvas import _fit_height, _new_figure, _Panel, _png
+from ._plan import _count, _padded_categories
 from .palette import INPUT, PADDING, PALETTE, UNUSED, UNUSED_PADDING
 from .transposed import TransposedDrawn
 
@@ -70,6 +70,7 @@ def draw_solutions(
         rows.append(row)
     grid = np.array(rows)
     n = len(shown)
+    fit = fig is None  # a new figure: as tall as its rows of cells
     fig = fig if fig is not None else _new_figure((7, 1.5 + 0.3 * n), 80)
     ax = fig.add_subplot()
     panel = _Panel(ax)
@@ -97,13 +98,16 @@ def draw_solutions(
     dil = f", D={dilation}" if dilation > 1 else ""
     more = f" (showing {n} of {len(candidates)})" if n < len(candidates) else ""
     ax.set_title(
-        f"(before, after) paddings giving {target} outputs: W={size}, K={kernel_size}, "
+        f"(before, after) paddings giving {_count(target, 'output')}: W={size}, K={kernel_size}, "
         f"S={stride}{dil}{more}",
         fontsize=9,
     )
     if tf is None:
         same_out = keras_output_size(size, kernel_size, stride, "same", dilation)
-        tf_note = f"TensorFlow 'same' gives ⌈{size}/{stride}⌉ = {same_out} outputs, not {target}"
+        tf_note = (
+            f"TensorFlow 'same' gives ⌈{size}/{stride}⌉ = {_count(same_out, 'output')}, "
+            f"not {target}"
+        )
     else:
         tf_note = f"TensorFlow 'same' pads {tf} (outlined)"
     torch_note = (
@@ -125,26 +129,32 @@ def draw_solutions(
         tensorflow=tf,
         pytorch=list(pytorch),
     )
+    if fit:
+        _fit_height(fig)
     return fig
 
 
 class SolutionsFigure:
     """:func:`draw_solutions` for an explorer: ``update(...)`` redraws, ``png()`` renders.
 
-    The figure's height follows the number of candidate rows, so each update draws a new
-    figure (available as ``.figure``) rather than moving artists.
+    The figure's height follows the number of candidate rows (fitted to them, never under
+    ``min_pixels``' height; the width is fixed), so each update draws a new figure
+    (available as ``.figure``) rather than moving artists.
     """
 
-    def __init__(self, *, dpi=80):
+    def __init__(self, *, dpi=80, width=8.0, min_pixels=(600, 300)):
         self.dpi = dpi
+        self.width = max(width, min_pixels[0] / dpi)
+        self.min_height = min_pixels[1] / dpi
         self.figure: Figure | None = None
         self.description: TransposedDrawn | None = None
 
     def update(self, size, kernel_size, stride, target, dilation=1, **kwargs) -> TransposedDrawn:
         candidates = solve_padding(size, kernel_size, stride, target, dilation)  # raises first
         rows = min(len(candidates), kwargs.get("max_rows", 20)) + 2
-        fig = _new_figure((7, 1.5 + 0.3 * rows), self.dpi)
+        fig = _new_figure((self.width, 1.5 + 0.4 * rows), self.dpi)
         self.figure = draw_solutions(size, kernel_size, stride, target, dilation, fig=fig, **kwargs)
+        _fit_height(self.figure, min_height=self.min_height)
         self.description = self.figure.samepad
         return self.description
 

@@ -14,7 +14,7 @@ from matplotlib.axes import Axes
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 
-from ._canvas import _new_figure, _Panel
+from ._canvas import _fit_height, _new_figure, _Panel
 from ._plan import _per_dim
 from .palette import _COLOURS, OUTPUT, PALETTE, UNUSED
 from .transposed import TransposedDrawn, _spread_plan
@@ -78,6 +78,7 @@ def draw_overlap(
     base = np.array(to_rgba(PALETTE.window))
     strength = 0.25 + 0.75 * cov[cov > 0] / top
     rgba[cov > 0] = 1 - strength[:, None] * (1 - base)
+    fit = ax is None and n == 1  # a new 1-D figure: as tall as its row of cells
     ax = ax if ax is not None else _new_figure((6, 1.9 if n == 1 else 5), 80).add_subplot()
     panel = _Panel(ax)
     panel.set_grid(cat, (0, 0), rgba=rgba)
@@ -123,6 +124,8 @@ def draw_overlap(
         interior=interior if n == 2 else interior[0],
         uniform=uniform,
     )
+    if fit:
+        _fit_height(ax.figure)
     return ax
 
 

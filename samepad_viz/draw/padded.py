@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from matplotlib.axes import Axes
 
-from ._canvas import _new_figure, _Panel, _value_texts
+from ._canvas import _fit_height, _new_figure, _Panel, _value_texts
 from ._plan import Drawn, _padded_categories, _padding_read_back, _plan, _side_caption
 from .palette import PALETTE
 
@@ -26,6 +26,7 @@ def draw_padded_input(
             "on the kernel and stride: pass same_padding(size, kernel_size, stride)"
         )
     plan = _plan(size, 1, 1, padding)
+    fit = ax is None and plan.ndim == 1  # a new 1-D figure: as tall as its row of cells
     ax = ax if ax is not None else _new_figure((5, 1.5 if plan.ndim == 1 else 4), 80).add_subplot()
     cat, origin = _padded_categories(plan.size, plan.pads)
     panel = _Panel(ax)
@@ -45,4 +46,6 @@ def draw_padded_input(
         categories=cat,
         origin=origin[2 - plan.ndim :],
     )
+    if fit:
+        _fit_height(ax.figure)
     return ax

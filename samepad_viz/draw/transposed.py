@@ -23,7 +23,7 @@ from ..arithmetic import (
     transposed_output_size,
 )
 from ._canvas import _new_figure, _Panel, _png
-from ._plan import Drawn, _padded_categories, _paint_window, _Plan, _plan
+from ._plan import Drawn, _count, _differ, _padded_categories, _paint_window, _Plan, _plan
 from .palette import (
     _COLOURS,
     DIFFER,
@@ -239,11 +239,11 @@ class TransposedFigure:
                 panel.ax.text(lo - 0.8, r, name, ha="right", va="center", fontsize=8)
                 for r, name in enumerate(("spread + padded", "kernel, rotated", "output"))
             ]
-            panel.title.set_text(f"{label}: output {out}, {int(mask.sum())} cells differ")
+            panel.title.set_text(f"{label}: output {out}, {_differ(int(mask.sum()), 'cell')}")
             pad_i, op = args[i]
             pb, pa = tuple(pad_i) if isinstance(pad_i, (tuple, list)) else (pad_i, pad_i)
             panel.caption.set_text(
-                f"S − 1 = {stride - 1} zero(s) between input cells (pale); padding "
+                f"S − 1 = {_count(stride - 1, 'zero')} between input cells (pale); padding "
                 f"{sides['left']} left = D·(K − 1) − {pb}, "
                 f"{sides['right']} right = D·(K − 1) − {pa} + {op}"
             )

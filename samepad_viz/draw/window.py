@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from ._canvas import _new_figure, _Panel, _png, _value_texts
+from ._canvas import _Bands, _new_figure, _Panel, _png, _value_texts
 from ._plan import (
     Drawn,
     _cells,
@@ -29,7 +29,9 @@ class WindowFigure:
     ``update(...)`` takes the arithmetic arguments and an output ``position`` and returns
     the :class:`Drawn` description; ``png()`` renders the current picture. Keeping one
     WindowFigure between redraws (as the explorers and the animation do) only moves
-    artists, which is what makes a redraw fast.
+    artists, which is what makes a redraw fast. A figure made here fits a 1-D picture's
+    height to its row of cells (no white bands above and below); a 2-D one keeps
+    ``figsize``. A figure passed in keeps its size.
     """
 
     def __init__(self, fig: Figure | None = None, *, figsize=(8, 4), dpi=80):
@@ -41,6 +43,7 @@ class WindowFigure:
         self.input.ax.set_title("", fontsize=10, pad=16)  # room for the stride label
         # the formula spans the bottom of the figure: it is often wider than the output grid
         self.formula = self.figure.text(0.985, 0.02, "", ha="right", va="bottom", fontsize=10)
+        self._bands = _Bands(self.figure) if fig is None else None
         self.description: Drawn | None = None
 
     def update(
@@ -101,6 +104,10 @@ class WindowFigure:
         out_shape = " × ".join(map(str, plan.out_shape))
         self.output.title.set_text(f"output {out_shape}")
         self.formula.set_text(f"output size {plan.formula_text()}")
+        if self._bands is not None and plan.ndim == 1:
+            self._bands.fit()
+        elif self._bands is not None:
+            self._bands.restore()
         self.description = Drawn(
             "window",
             plan.ndim,
