@@ -331,9 +331,7 @@ def _check_channels_last(layer, cfg) -> None:
         raise _unsupported(layer, f"data_format={cfg['data_format']!r} (only 'channels_last')")
 
 
-def _conv(
-    layer, cfg, in_shape, out_shape, weights, ndim, title=None
-) -> tuple[_Spec, list, dict]:
+def _conv(layer, cfg, in_shape, out_shape, weights, ndim, title=None) -> tuple[_Spec, list, dict]:
     """A Conv1D/Conv2D (or, with ``cfg`` rewritten, a DepthwiseConv2D) as torch specs.
 
     ``weights[0]`` is a Keras kernel ``(*k, in/groups, out)``; ``title`` replaces the
@@ -1041,7 +1039,7 @@ def _standalone_definitions(needed: list[str]) -> str:
     return "\n\n\n".join(b.strip() for b in blocks)
 
 
-def to_torch_source(model_or_path, standalone: bool = False) -> str:
+def to_torch_source(model_or_path, standalone: bool = False, weights: str | None = None) -> str:
     """Readable PyTorch source for :func:`from_keras`'s module.
 
     Executing the source binds ``model`` to an ``nn.Sequential`` whose ``state_dict`` keys
@@ -1049,6 +1047,11 @@ def to_torch_source(model_or_path, standalone: bool = False) -> str:
     ``model.load_state_dict(from_keras(m).state_dict())`` works. The source imports the
     ``*Same`` layers from :mod:`samepad_viz.layers`; with ``standalone=True`` it defines
     them itself and needs only torch.
+
+    ``weights``, a file name (``"model.pt"``), adds lines that load that ``state_dict``
+    from the source file's own folder when the source runs as a file (or is imported);
+    executed from a string (no ``__file__``) the model keeps its initial weights.
+    ``python -m samepad_viz.port`` writes both files.
     """
     model = _load(model_or_path)
     steps = _plan(model)
@@ -1062,9 +1065,14 @@ def to_torch_source(model_or_path, standalone: bool = False) -> str:
         "",
         f"Input: NCHW, shape (N, {', '.join(str(s) for s in nchw)}); Keras took "
         f"(N, {', '.join(str(s) for s in shape[1:])}).",
-        "Weights: model.load_state_dict(samepad_viz.port.from_keras(keras_model).state_dict())",
+        (
+            "Weights: model.load_state_dict(samepad_viz.port.from_keras(keras_model).state_dict())"
+            if weights is None
+            else f"Weights: {weights} beside this file, loaded when it runs as a file."
+        ),
         '"""',
         "",
+        *(["import os"] if weights is not None else []),
         "from collections import OrderedDict",
         "",
         "import torch",
@@ -1089,6 +1097,13 @@ def to_torch_source(model_or_path, standalone: bool = False) -> str:
             )  # fmt: skip
         lines.append(f'    ("{st.name}", {st.spec.render(4)}),')
     lines.append("]))")
+    if weights is not None:
+        lines += [
+            'if "__file__" in globals():  # run or imported as a file, not exec\'d from a string',
+            "    _weights = os.path.join(os.path.dirname(os.path.abspath(__file__)), "
+            f"{os.path.basename(weights)!r})",
+            "    model.load_state_dict(torch.load(_weights, weights_only=True))",
+        ]
     lines.append("model.eval()")
     source = "\n".join(lines) + "\n"
     if "F." not in source.split("from torch import nn", 1)[1]:
@@ -1115,11 +1130,30 @@ class Row:
     torch_params: int | None
     max_abs_diff: float | None
     note: str = ""
+    tolerance: float | None = None  # what max_abs_diff was held to
+
+    def diff_text(self) -> str:
+        """The difference as printed: ``< 1e-05`` within tolerance, else its value.
+
+        A difference at float32 rounding level has digits that depend on the SIMD kernels
+        PyTorch picks for the CPU; "below the tolerance" is the same everywhere. The exact
+        value stays in :attr:`max_abs_diff`.
+        """
+        if self.max_abs_diff is None:
+            return ""
+        if self.tolerance is not None and self.max_abs_diff <= self.tolerance:
+            return f"< {self.tolerance:.2g}" if self.max_abs_diff < self.tolerance else "ok"
+        return f"{self.max_abs_diff:.3g}"
 
 
-@dataclass
+@dataclass(repr=False)
 class PortReport:
-    """What :func:`compare` found: one row per layer, the worst difference, and why."""
+    """What :func:`compare` found: one row per layer, the worst difference, and why.
+
+    Printed (``str``, ``repr`` and the notebook HTML), a difference within its tolerance
+    reads ``< 1e-05`` rather than digits that vary from CPU to CPU; the exact numbers are
+    in :attr:`max_abs_diff` and each row's ``max_abs_diff``.
+    """
 
     rows: list
     max_abs_diff: float
@@ -1156,14 +1190,20 @@ class PortReport:
                     _shape_text(r.torch_shape),
                     f"{r.keras_params:,}",
                     "" if r.torch_params is None else f"{r.torch_params:,}",
-                    "" if r.max_abs_diff is None else f"{r.max_abs_diff:.3g}",
+                    r.diff_text(),
                     r.note,
                 ]
             )
         return head, body
 
     def _summary(self) -> list[str]:
-        lines = [f"max abs diff {self.max_abs_diff:.3g} (tolerance {self.tolerance:.3g})"]
+        if self.ok:
+            lines = [
+                f"max abs diff within tolerance at every layer (output tolerance "
+                f"{self.tolerance:.3g}; exact values in .max_abs_diff)"
+            ]
+        else:
+            lines = [f"max abs diff {self.max_abs_diff:.3g} (tolerance {self.tolerance:.3g})"]
         if self.first_divergence is None:
             lines.append("no divergence")
         else:
@@ -1178,6 +1218,9 @@ class PortReport:
         out = [fmt.format(*head).rstrip(), "  ".join("-" * w for w in widths)]
         out += [fmt.format(*row).rstrip() for row in body]
         return "\n".join(out + [""] + self._summary())
+
+    def __repr__(self) -> str:
+        return str(self)
 
     def _repr_html_(self) -> str:
         head, body = self._table()
@@ -1239,13 +1282,17 @@ def _keras_avg_pool_is_own(layer, in_shape) -> bool:
     return any(b != a for b, a in splits)
 
 
-def compare(keras_model, torch_module, input_shape, seed=0, tol=None, batch=4) -> PortReport:
+def compare(
+    keras_model, torch_module, input_shape, seed=0, tol=None, batch=4, *, rtol=1e-5,
+    progress=None,
+) -> PortReport:  # fmt: skip
     """Run both models on one seeded batch in inference mode and compare them per layer.
 
     ``input_shape`` is Keras' per-sample shape, e.g. ``(32, 32, 3)``; the torch module gets
     the same batch in NCHW. Activations are compared in Keras' layout. Each layer's
-    tolerance is ``1e-5 · max(1, max |Keras activation|)`` unless ``tol`` is given; the
-    report's ``tolerance`` is the final output's.
+    tolerance is ``rtol · max(1, max |Keras activation|)`` unless ``tol`` (absolute) is
+    given; the report's ``tolerance`` is the final output's. ``progress``, if given, is
+    called with each finished :class:`Row` and the number of layers.
     """
     keras = _keras()
     model = _load(keras_model)
@@ -1276,7 +1323,7 @@ def compare(keras_model, torch_module, input_shape, seed=0, tol=None, batch=4) -
         a = out
     final = keras_acts[-1] if keras_acts else x
     scale = max(1.0, float(np.max(np.abs(final)))) if final.size else 1.0
-    tolerance = tol if tol is not None else 1e-5 * scale
+    tolerance = tol if tol is not None else rtol * scale
 
     rows, first, cause = [], None, ""
     t_in = torch.from_numpy(np.moveaxis(x, -1, 1).copy() if x.ndim > 2 else x)
@@ -1325,7 +1372,10 @@ def compare(keras_model, torch_module, input_shape, seed=0, tol=None, batch=4) -
                     break
                 row.max_abs_diff = float(np.max(np.abs(t_np - k_out))) if k_out.size else 0.0
                 peak = float(np.abs(k_out).max()) if k_out.size else 0.0
-                row_tol = tol if tol is not None else 1e-5 * max(1.0, peak)
+                row_tol = tol if tol is not None else rtol * max(1.0, peak)
+                row.tolerance = row_tol
+                if progress is not None:
+                    progress(row, len(layers))
                 if first is None and row.max_abs_diff > row_tol:
                     first = row
                     cause = _diagnose(layer, child, keras_acts, i, x, prev_t, t_out, "values")
@@ -1350,8 +1400,11 @@ def compare(keras_model, torch_module, input_shape, seed=0, tol=None, batch=4) -
                 _torch_count(torch_module),
                 diff,
                 note,
+                tolerance,
             )
             rows.append(row)
+            if progress is not None:
+                progress(row, 1)
             if diff is None or diff > tolerance:
                 first = row
                 cause = (
@@ -1389,7 +1442,18 @@ def _torch_split(child, ndim):
     extra = [(0, 0)] * ndim
     main = None
     for m in _modules(child):
-        if isinstance(m, (layers.Conv2dSame, layers.MaxPool2dSame, layers.AvgPool2dSame)):
+        if isinstance(m, layers.CausalConv1d):
+            return [m.causal_padding]
+        if isinstance(
+            m,
+            (
+                layers.Conv2dSame,
+                layers.MaxPool2dSame,
+                layers.AvgPool2dSame,
+                layers.Conv1dSame,
+                layers.ConvTranspose2dSame,
+            ),
+        ):
             return "same"
         if isinstance(m, (nn.ZeroPad2d, nn.ConstantPad2d, nn.ConstantPad1d)):
             pad = tuple(m.padding)
@@ -1413,18 +1477,19 @@ def _diagnose(layer, child, keras_acts, i, x, prev_t, t_out, what) -> str:
     where = f"layer {i + 1} {layer.name!r} ({kind})"
     if what.startswith("torch raised"):
         return f"{where}: the torch layer cannot run on the previous output ({what})"
-    if kind in ("Conv2D", "Conv1D", "MaxPooling2D", "AveragePooling2D"):
+    if kind in ("Conv2D", "Conv1D", "DepthwiseConv2D", "MaxPooling2D", "AveragePooling2D"):
         ndim = 1 if kind == "Conv1D" else 2
         spatial = tuple(k_in.shape[1:-1])
         if kind.startswith("Conv"):
             k, s, d = (tuple(cfg[key]) for key in ("kernel_size", "strides", "dilation_rate"))
         else:
             k, s, d = tuple(cfg["pool_size"]), tuple(cfg["strides"]), (1,) * ndim
-        want = (
-            list(arithmetic.same_padding(spatial, k, s, d))
-            if cfg["padding"] == "same"
-            else [(0, 0)] * ndim
-        )
+        if cfg["padding"] == "same":
+            want = list(arithmetic.same_padding(spatial, k, s, d))
+        elif cfg["padding"] == "causal":
+            want = [arithmetic.causal_padding(k[0], d[0])]
+        else:
+            want = [(0, 0)] * ndim
         have = _torch_split(child, ndim)
         if isinstance(have, list) and [tuple(h) for h in have] != [tuple(w) for w in want]:
             return (
@@ -1512,3 +1577,99 @@ def _weights_cause(layer, child, where, what) -> str:
         "check that the weights were copied (conv kernels (kh, kw, in, out) -> (out, in, kh, kw), "
         "Dense transposed, BatchNorm gamma/beta/moving mean/variance) and the activation"
     )
+
+
+# ---------------------------------------------------------------------------------------
+# the command: python -m samepad_viz.port MODEL.keras [-o model.py]
+# ---------------------------------------------------------------------------------------
+
+EXIT_OK, EXIT_DIFFERS, EXIT_UNSUPPORTED = 0, 1, 2
+COMMAND_RTOL = 1e-4  # every difference within 1e-4 of the activation's magnitude
+
+
+def _progress_printer():
+    """A ``compare`` progress callback printing ``[i/n] name (kind) shape: max |diff| …``."""
+    done = []
+
+    def progress(row: Row, n: int) -> None:
+        done.append(row)
+        diff = row.diff_text() or row.note or "?"
+        print(
+            f"[{len(done)}/{n}] {row.name} ({row.kind}) {_shape_text(row.keras_shape)}: "
+            f"max |diff| {diff}",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    return progress
+
+
+def main(argv=None) -> int:
+    """Port a ``.keras`` / ``.h5`` file: write ``model.py`` and ``model.pt``, check them.
+
+    Exit status 0 when every layer matches Keras within ``1e-4 · max(1, |activation|)``,
+    1 when one does not, 2 when the model cannot be ported (the layer is named).
+    """
+    import argparse
+    import runpy
+
+    parser = argparse.ArgumentParser(
+        prog="python -m samepad_viz.port",
+        description=(
+            "Port a Keras model file to standalone PyTorch source plus a state_dict, run "
+            "both on a seeded batch and compare them layer by layer."
+        ),
+    )
+    parser.add_argument("model", help="a Keras 3 .keras archive or a legacy .h5 file")
+    parser.add_argument(
+        "-o", "--output", help="PyTorch source to write (default: the model's name with .py)"
+    )
+    parser.add_argument("--seed", type=int, default=0, help="seed of the test batch")
+    parser.add_argument("--batch", type=int, default=4, help="test batch size")
+    parser.add_argument(
+        "--size", type=int, default=32, help="for input dimensions the model leaves open"
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="check an existing OUTPUT and its .pt against the model instead of writing them",
+    )
+    args = parser.parse_args(argv)
+    source_path = args.output or os.path.splitext(args.model)[0] + ".py"
+    weights_path = os.path.splitext(source_path)[0] + ".pt"
+    keras = _keras()
+    print(f"Keras {keras.__version__} on its {keras.backend.backend()} backend", file=sys.stderr)
+    try:
+        model = _load(args.model)
+        if not args.check:
+            module = from_keras(model)
+            source = to_torch_source(model, standalone=True, weights=os.path.basename(weights_path))
+    except UnsupportedLayerError as exc:
+        print(f"unsupported: {exc}", file=sys.stderr)
+        return EXIT_UNSUPPORTED
+    except (OSError, TypeError, ValueError) as exc:
+        print(f"cannot port {args.model}: {exc}", file=sys.stderr)
+        return EXIT_UNSUPPORTED
+    if not args.check:
+        os.makedirs(os.path.dirname(os.path.abspath(source_path)), exist_ok=True)
+        with open(source_path, "w", encoding="utf-8") as f:
+            f.write(source)
+        torch.save(module.state_dict(), weights_path)
+        print(f"wrote {source_path} and {weights_path}", file=sys.stderr)
+    ported = runpy.run_path(source_path)["model"]  # as a user runs it: loads the .pt
+    shape = tuple(args.size if s is None else s for s in _input_shape(model)[1:])
+    if None in _input_shape(model)[1:]:
+        print(f"open input dimensions set to {args.size}: {shape}", file=sys.stderr)
+    report = compare(
+        model, ported, shape, seed=args.seed, batch=args.batch, rtol=COMMAND_RTOL,
+        progress=_progress_printer(),
+    )  # fmt: skip
+    print(report)
+    return EXIT_OK if report.ok else EXIT_DIFFERS
+
+
+if __name__ == "__main__":
+    # Run the package's own module (not this __main__ copy), so classes keep their names.
+    from samepad_viz.port import main as _main
+
+    sys.exit(_main())
