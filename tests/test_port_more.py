@@ -420,6 +420,7 @@ def decoder():
         L.SeparableConv2D(3, 3, padding="same"),
         L.UpSampling2D(2),
         L.Cropping2D(((1, 1), (0, 2))),
+        L.AveragePooling2D(3, 2, padding="same"),  # where Keras' torch backend is wrong
         shape=(8, 9, 3),
     )
     return model
@@ -440,8 +441,11 @@ def test_command_writes_source_and_weights_and_exits_0(ported_files):
     assert (folder / "decoder.py").is_file() and (folder / "decoder.pt").is_file()
     for layer in model.layers:
         assert layer.name in result.stdout  # the table
-        assert re.search(rf"\[\d/5\] {layer.name} \(", result.stderr)  # a progress line each
+        assert re.search(rf"\[\d/6\] {layer.name} \(", result.stderr)  # a progress line each
     assert "torch backend" in result.stderr
+    # the layer Keras' own PyTorch backend gets wrong is checked against TensorFlow's rule
+    assert "Keras' torch backend differs from TensorFlow" in result.stdout
+    assert "checked against TensorFlow's definition" in result.stdout
     assert "samepad_viz" not in (folder / "decoder.py").read_text().split('"""', 2)[2]
 
 
@@ -462,7 +466,10 @@ def test_written_source_run_as_a_file_loads_the_weights_and_reproduces_keras(por
         cwd=other, check=True, capture_output=True, timeout=120,
     )  # fmt: skip
     got = np.moveaxis(np.load(folder / "y.npy"), 1, -1)
-    ref = keras.ops.convert_to_numpy(model(x))
+    ref = x
+    for layer in model.layers[:-1]:
+        ref = keras.ops.convert_to_numpy(layer(ref))
+    ref = port._np_avg_pool_same(ref, (3, 3), (2, 2))  # TensorFlow's average pooling
     assert np.abs(got - ref).max() <= RTOL * max(1.0, float(np.abs(ref).max()))
     # exec'd from a string, the same text keeps its initial weights
     from_string = exec_source((folder / "decoder.py").read_text())
