@@ -9,22 +9,8 @@ from __future__ import annotations
 
 import importlib
 
-from .arithmetic import (
-    TorchPadding,
-    TorchTransposedPadding,
-    causal_padding,
-    effective_kernel_size,
-    keras_output_size,
-    keras_transposed_output_size,
-    output_size,
-    output_size_formula,
-    same_padding,
-    solve_padding,
-    torch_padding,
-    torch_transposed_padding,
-    transposed_output_size,
-    window_indices,
-)
+from . import arithmetic
+from .arithmetic import *  # noqa: F403 — exactly the names in arithmetic.__all__
 
 __version__ = "0.1.0"
 
@@ -41,23 +27,7 @@ _LAZY = {
     "compare": "port",
 }
 
-__all__ = [
-    "TorchPadding",
-    "TorchTransposedPadding",
-    "causal_padding",
-    "effective_kernel_size",
-    "keras_output_size",
-    "keras_transposed_output_size",
-    "output_size",
-    "output_size_formula",
-    "same_padding",
-    "solve_padding",
-    "torch_padding",
-    "torch_transposed_padding",
-    "transposed_output_size",
-    "window_indices",
-    *_LAZY,
-]
+__all__ = [*arithmetic.__all__, *_LAZY]
 
 
 def __getattr__(name: str):
