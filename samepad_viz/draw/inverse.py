@@ -154,6 +154,8 @@ class SolutionsFigure:
         rows = min(len(candidates), kwargs.get("max_rows", 20)) + 2
         fig = _new_figure((self.width, 1.5 + 0.4 * rows), self.dpi)
         self.figure = draw_solutions(size, kernel_size, stride, target, dilation, fig=fig, **kwargs)
+        if self.figure.axes[0].get_aspect() == "auto":  # rows past 40 cells: 0.3 inch each
+            self.figure.set_figheight(1.5 + 0.3 * rows)
         _fit_height(self.figure, min_height=self.min_height)
         self.description = self.figure.samepad
         return self.description
