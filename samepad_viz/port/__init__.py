@@ -1,0 +1,57 @@
+"""Keras model → PyTorch module, readable PyTorch source, and a layer-by-layer check.
+
+* :func:`from_keras` turns a Keras ``Sequential`` (or single-chain functional) model,
+  or a ``.keras`` / legacy ``.h5`` file, into an ``nn.Sequential`` with one named child
+  per Keras layer and the weights copied. It takes NCHW input.
+* :func:`to_torch_source` writes the same module as PyTorch source with a comment per
+  layer saying where it came from and why its padding is what it is.
+* :func:`compare` runs a Keras model and a torch module on one seeded batch, layer by
+  layer, and names the likely cause of the first difference.
+
+Every padding number comes from :mod:`samepad_viz.arithmetic`; a plain ``nn.Conv2d`` /
+``nn.MaxPool2d`` / ``nn.AvgPool2d`` with ``padding=int`` is used wherever TensorFlow's
+split is symmetric for the model's static input size, the ``*Same`` layers of
+:mod:`samepad_viz.layers` only where it is not.
+
+Keras is imported lazily. On import this module sets ``KERAS_BACKEND=torch`` when the
+variable is unset and Keras is not imported yet, so a PyTorch-only machine can load a
+model; an existing setting or an already imported Keras is respected (weights are read
+with ``get_weights()``, which works on every backend).
+
+The package holds one idea per file: ``reading`` (the Keras model as a chain of layers),
+``spec`` / ``convolutions`` / ``plan`` (one torch spec per Keras layer), ``build``
+(:func:`from_keras`), ``source`` (:func:`to_torch_source`), ``compare`` / ``report`` /
+``diagnose`` (the layer-by-layer check), ``modules`` (the two modules torch.nn lacks) and
+``command`` (``python -m samepad_viz.port``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+if "KERAS_BACKEND" not in os.environ and "keras" not in sys.modules:
+    os.environ["KERAS_BACKEND"] = "torch"
+
+from .build import from_keras  # noqa: E402
+from .command import COMMAND_RTOL, EXIT_DIFFERS, EXIT_OK, EXIT_UNSUPPORTED, main  # noqa: E402, F401
+from .compare import _np_avg_pool_same, compare  # noqa: E402, F401
+from .modules import BatchNormAxis, FlattenChannelsLast  # noqa: E402
+from .plan import SUPPORTED_LAYERS  # noqa: E402
+from .reading import UnsupportedLayerError  # noqa: E402
+from .report import PortReport, Row  # noqa: E402
+from .source import _SAME_CLASSES, _standalone_definitions, to_torch_source  # noqa: E402, F401
+from .spec import _ACTIVATIONS  # noqa: E402, F401
+
+__all__ = [
+    "BatchNormAxis",
+    "FlattenChannelsLast",
+    "PortReport",
+    "Row",
+    "SUPPORTED_LAYERS",
+    "UnsupportedLayerError",
+    "compare",
+    "from_keras",
+    "main",
+    "to_torch_source",
+]

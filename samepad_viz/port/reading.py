@@ -1,0 +1,106 @@
+"""Reading a Keras model: lazy Keras, loading files, the single chain of layers, names and axes."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+
+class UnsupportedLayerError(ValueError):
+    """A Keras layer, or an option of one, that the port does not translate."""
+
+
+def _keras():
+    import keras
+
+    return keras
+
+
+def _load(model_or_path):
+    """A Keras model object, or one loaded from a ``.keras`` / ``.h5`` path."""
+    if isinstance(model_or_path, (str, os.PathLike)):
+        path = os.fspath(model_or_path)
+        if not path.endswith((".keras", ".h5", ".hdf5")):
+            raise ValueError(
+                f"model_or_path {path!r} must end in .keras, .h5 or .hdf5 "
+                "(a Keras 3 archive or a legacy HDF5 file)"
+            )
+        if not os.path.exists(path):
+            raise FileNotFoundError(f"no Keras model file at {path!r}")
+        return _keras().saving.load_model(path, compile=False)
+    keras = _keras()
+    if not isinstance(model_or_path, keras.Model):
+        raise TypeError(
+            "model_or_path must be a Keras model or a path to a .keras/.h5 file, "
+            f"got {type(model_or_path).__name__}"
+        )
+    return model_or_path
+
+
+def _chain(model) -> list:
+    """The model's layers in order (InputLayer left out); refuses anything but a chain."""
+    keras = _keras()
+    name = f"model {model.name!r}"
+    if not isinstance(model, keras.Sequential) and not getattr(model, "_is_graph_network", True):
+        raise UnsupportedLayerError(
+            f"{name} is a subclassed model; only Sequential or functional models can be read"
+        )
+    try:
+        inputs, outputs = list(model.inputs), list(model.outputs)
+    except (AttributeError, ValueError):
+        inputs = outputs = None
+    if not inputs:
+        raise ValueError(
+            f"{name} has no known input shape; start it with keras.Input(shape) "
+            "(the 'same' splits depend on the input size)"
+        )
+    if len(inputs) != 1 or len(outputs) != 1:
+        raise UnsupportedLayerError(
+            f"{name} has {len(inputs)} inputs and {len(outputs)} outputs; "
+            "only single-input, single-output chains are supported"
+        )
+    layers = [layer for layer in model.layers if type(layer).__name__ != "InputLayer"]
+    if isinstance(model, keras.Sequential):
+        return layers
+    previous = inputs[0]
+    for layer in layers:
+        nodes = [n for n in layer._inbound_nodes if n.input_tensors]
+        if len(nodes) != 1 or len(nodes[0].input_tensors) != 1:
+            raise UnsupportedLayerError(
+                f"layer {layer.name!r} ({type(layer).__name__}) is called {len(nodes)} times or "
+                "on several inputs; only single-chain functional models are supported"
+            )
+        if nodes[0].input_tensors[0] is not previous:
+            raise UnsupportedLayerError(
+                f"layer {layer.name!r} ({type(layer).__name__}) does not take the previous "
+                "layer's output; only single-chain functional models are supported"
+            )
+        previous = nodes[0].output_tensors[0]
+    if previous is not outputs[0]:
+        raise UnsupportedLayerError(f"{name}'s output is not its last layer's output")
+    return layers
+
+
+def _input_shape(model) -> tuple:
+    return tuple(model.inputs[0].shape)
+
+
+def _torch_name(name: str) -> str:
+    """A Keras layer name as a torch child name (no dots, a valid identifier)."""
+    out = "".join(c if c.isalnum() or c == "_" else "_" for c in name)
+    return out if out and not out[0].isdigit() else f"layer_{out}"
+
+
+def _torch_dim(axis: int, rank: int) -> int:
+    """Where Keras' channels-last ``axis`` lives in PyTorch's channels-first layout."""
+    axis = axis % rank
+    if rank <= 2 or axis == 0:
+        return axis
+    return 1 if axis == rank - 1 else axis + 1
+
+
+def _flatten_perm(shape) -> np.ndarray:
+    """``perm[j]`` = Keras' flat index of PyTorch's flat position ``j`` for ``(*S, C)``."""
+    keras_index = np.arange(int(np.prod(shape))).reshape(shape)
+    return np.moveaxis(keras_index, -1, 0).reshape(-1)

@@ -1,0 +1,199 @@
+"""to_torch_source: the plan written as readable PyTorch source (standalone: torch only)."""
+
+from __future__ import annotations
+
+import inspect
+import os
+import textwrap
+
+from . import modules
+from .plan import _plan
+from .reading import _input_shape, _load
+
+_PORT_CLASSES = ("BatchNormAxis", "FlattenChannelsLast")
+_SAME_CLASSES = (
+    "Conv2dSame",
+    "MaxPool2dSame",
+    "AvgPool2dSame",
+    "Conv1dSame",
+    "ConvTranspose2dSame",
+)
+_NEEDS_SAME_PAD = ("Conv2dSame", "MaxPool2dSame", "AvgPool2dSame", "Conv1dSame")
+
+
+# The *Same layers for standalone source: short, torch-only, and pinned equal to
+# samepad_viz.layers by tests/test_port.py. They pad explicitly with F.pad (a copy per
+# call); samepad_viz.layers avoids the copy where it can. Each block is emitted only
+# when the model needs it.
+_STANDALONE_SAME = {
+    "_same_pad": '''
+def _same_pad(x, kernel_size, stride, dilation=(1, 1), value=0.0):
+    """Pad the last len(kernel_size) dims of ``x`` with TensorFlow's 'same' split: total =
+    max((ceil(W/S) - 1)*S + D*(K - 1) + 1 - W, 0), before = total // 2, the odd cell after."""
+    pads = []
+    spatial = x.shape[x.dim() - len(kernel_size) :]
+    for size, k, s, d in zip(spatial, kernel_size, stride, dilation):
+        total = max((-(-size // s) - 1) * s + d * (k - 1) + 1 - size, 0)
+        pads = [total // 2, total - total // 2] + pads
+    return F.pad(x, pads, value=value)
+''',
+    "Conv2dSame": '''
+class Conv2dSame(nn.Conv2d):
+    """nn.Conv2d with Keras' padding='same' for any input size, stride and dilation."""
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, dilation=1,
+                 groups=1, bias=True):
+        super().__init__(in_channels, out_channels, kernel_size, stride, 0, dilation,
+                         groups, bias)
+
+    def forward(self, x):
+        return super().forward(_same_pad(x, self.kernel_size, self.stride, self.dilation))
+''',
+    "MaxPool2dSame": '''
+class MaxPool2dSame(nn.Module):
+    """Keras MaxPooling2D(padding='same'): pads with -inf, so padding never wins."""
+
+    def __init__(self, kernel_size, stride=None):
+        super().__init__()
+        self.kernel_size = nn.modules.utils._pair(kernel_size)
+        self.stride = nn.modules.utils._pair(stride or kernel_size)
+
+    def forward(self, x):
+        x = _same_pad(x, self.kernel_size, self.stride, value=float("-inf"))
+        return F.max_pool2d(x, self.kernel_size, self.stride)
+''',
+    "AvgPool2dSame": '''
+class AvgPool2dSame(nn.Module):
+    """Keras AveragePooling2D(padding='same') as TensorFlow defines it: the mean of the
+    real cells each window covers (padding never counted)."""
+
+    def __init__(self, kernel_size, stride=None):
+        super().__init__()
+        self.kernel_size = nn.modules.utils._pair(kernel_size)
+        self.stride = nn.modules.utils._pair(stride or kernel_size)
+
+    def forward(self, x):
+        k, s = self.kernel_size, self.stride
+        real = _same_pad(torch.ones_like(x[:1, :1]), k, s)  # 1 on real cells, 0 on padding
+        return F.avg_pool2d(_same_pad(x, k, s), k, s) / F.avg_pool2d(real, k, s)
+''',
+    "Conv1dSame": '''
+class Conv1dSame(nn.Conv1d):
+    """nn.Conv1d with Keras' Conv1D(padding='same') for any length, stride and dilation."""
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, dilation=1,
+                 groups=1, bias=True):
+        super().__init__(in_channels, out_channels, kernel_size, stride, 0, dilation,
+                         groups, bias)
+
+    def forward(self, x):
+        return super().forward(_same_pad(x, self.kernel_size, self.stride, self.dilation))
+''',
+    "ConvTranspose2dSame": '''
+class ConvTranspose2dSame(nn.ConvTranspose2d):
+    """nn.ConvTranspose2d with Keras' Conv2DTranspose(padding='same'): out = W*S. Per
+    dimension T = max(D*(K - 1) + 1 - S, 0): padding T // 2, output_padding
+    max(S - D*(K - 1) - 1, 0), and the last row/column cropped when T is odd."""
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, dilation=1,
+                 bias=True):
+        k, s, d = (nn.modules.utils._pair(v) for v in (kernel_size, stride, dilation))
+        eff = [dd * (kk - 1) + 1 for kk, dd in zip(k, d)]
+        total = [max(e - ss, 0) for e, ss in zip(eff, s)]
+        output_padding = [max(ss - e, 0) for e, ss in zip(eff, s)]
+        super().__init__(in_channels, out_channels, k, s, [t // 2 for t in total],
+                         output_padding, 1, bias, d)
+        self.crop = [t % 2 for t in total]
+
+    def forward(self, x):
+        y = super().forward(x)
+        return y[..., : y.shape[-2] - self.crop[0], : y.shape[-1] - self.crop[1]]
+''',
+}
+
+
+def _standalone_definitions(needed: list[str]) -> str:
+    """Source of the ``*Same`` layers and port helpers in ``needed``, needing only torch."""
+    blocks = []
+    same = [name for name in _SAME_CLASSES if name in needed]
+    if any(name in _NEEDS_SAME_PAD for name in same):
+        blocks.append(_STANDALONE_SAME["_same_pad"])
+    blocks += [_STANDALONE_SAME[name] for name in same]
+    for name in _PORT_CLASSES:
+        if name in needed:
+            blocks.append(inspect.getsource(getattr(modules, name)))
+    return "\n\n\n".join(b.strip() for b in blocks)
+
+
+def to_torch_source(model_or_path, standalone: bool = False, weights: str | None = None) -> str:
+    """Readable PyTorch source for :func:`from_keras`'s module.
+
+    Executing the source binds ``model`` to an ``nn.Sequential`` whose ``state_dict`` keys
+    equal those of ``from_keras(model_or_path)``, so
+    ``model.load_state_dict(from_keras(m).state_dict())`` works. The source imports the
+    ``*Same`` layers from :mod:`samepad_viz.layers`; with ``standalone=True`` it defines
+    them itself and needs only torch.
+
+    ``weights``, a file name (``"model.pt"``), adds lines that load that ``state_dict``
+    from the source file's own folder when the source runs as a file (or is imported);
+    executed from a string (no ``__file__``) the model keeps its initial weights.
+    ``python -m samepad_viz.port`` writes both files.
+    """
+    model = _load(model_or_path)
+    steps = _plan(model)
+    used = sorted({c for st in steps for c in st.spec.classes()})
+    same = [c for c in _SAME_CLASSES if c in used]
+    helpers = [c for c in _PORT_CLASSES if c in used]
+    shape = _input_shape(model)
+    nchw = (shape[-1], *shape[1:-1]) if len(shape) > 2 else shape[1:]
+    lines = [
+        f'"""PyTorch port of the Keras model {model.name!r} (samepad_viz.port.to_torch_source).',
+        "",
+        f"Input: NCHW, shape (N, {', '.join(str(s) for s in nchw)}); Keras took "
+        f"(N, {', '.join(str(s) for s in shape[1:])}).",
+        (
+            "Weights: model.load_state_dict(samepad_viz.port.from_keras(keras_model).state_dict())"
+            if weights is None
+            else f"Weights: {weights} beside this file, loaded when it runs as a file."
+        ),
+        '"""',
+        "",
+        *(["import os"] if weights is not None else []),
+        "from collections import OrderedDict",
+        "",
+        "import torch",
+        "import torch.nn.functional as F",
+        "from torch import nn",
+        "",
+    ]
+    if standalone and (same or helpers):
+        lines += ["", _standalone_definitions(same + helpers), "", ""]
+    else:
+        if same:
+            lines.append(f"from samepad_viz.layers import {', '.join(same)}")
+        if helpers:
+            lines.append(f"from samepad_viz.port import {', '.join(helpers)}")
+        lines.append("")
+    lines.append("model = nn.Sequential(OrderedDict([")
+    for st in steps:
+        for text in st.comment:
+            lines += textwrap.wrap(
+                text, 96, initial_indent="    # ", subsequent_indent="    #   ",
+                break_on_hyphens=False,
+            )  # fmt: skip
+        lines.append(f'    ("{st.name}", {st.spec.render(4)}),')
+    lines.append("]))")
+    if weights is not None:
+        lines += [
+            'if "__file__" in globals():  # run or imported as a file, not exec\'d from a string',
+            "    _weights = os.path.join(os.path.dirname(os.path.abspath(__file__)), "
+            f"{os.path.basename(weights)!r})",
+            "    model.load_state_dict(torch.load(_weights, weights_only=True))",
+        ]
+    lines.append("model.eval()")
+    source = "\n".join(lines) + "\n"
+    if "F." not in source.split("from torch import nn", 1)[1]:
+        source = source.replace("import torch.nn.functional as F\n", "")
+    if "torch." not in source.split("from torch import nn", 1)[1]:
+        source = source.replace("import torch\n", "")
+    return source
