@@ -628,8 +628,8 @@ class Conv1dSame(nn.Conv1d):
         plan = self.plan(int(x.shape[-1]))
         if plan.pad is not None:
             x = F.pad(x, plan.pad[:2])
-        weight = self.weight
-        y = F.conv1d(x, weight, self.bias, self.stride, plan.padding[1], self.dilation, self.groups)
+        y = F.conv1d(x, self.weight, self.bias, self.stride, plan.padding[1], self.dilation,
+                     self.groups)  # fmt: skip
         return y[:, :, plan.crop[1] :] if plan.crop[1] else y
 
     def extra_repr(self) -> str:
