@@ -190,7 +190,8 @@ def compare(
         own = "; ".join(f"{n} (by {d:.3g})" for n, d in keras_own)
         cause += (
             f". Note: Keras' own PyTorch backend is wrong at {own}: for an asymmetric 'same' "
-            "split it pads by replicating edge values and averages the copies (CONTEXT.md); "
+            "split it pads by replicating edge values and averages the copies (notebook 03 "
+            "shows it); "
             "those layers were checked against TensorFlow's definition, not blamed on the port"
         )
     return PortReport(rows, worst, tolerance, first, cause, per_layer, keras_own)
