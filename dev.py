@@ -105,8 +105,6 @@ def cmd_test(extra: list[str]) -> None:
         "--nbval-current-env",
         "--nbval-sanitize-with",
         "tests/nbval_sanitize.cfg",
-        "-p",
-        "no:doctest",
         "-o",
         "addopts=",
         "notebooks/",
