@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import html
 import textwrap
+from contextlib import contextmanager
 
 import ipywidgets as widgets
 
@@ -85,6 +86,17 @@ def _slider(description: str, value: int, low: int, high: int) -> widgets.IntSli
     )
 
 
+def _dropdown(description: str, value: str, choices: dict) -> widgets.Dropdown:
+    """A dropdown over ``choices`` (``{key: label}``): shows the labels, holds the key."""
+    return widgets.Dropdown(
+        options=[(label, key) for key, label in choices.items()],
+        value=value,
+        description=description,
+        style={"description_width": "110px"},
+        layout=widgets.Layout(width="330px"),
+    )
+
+
 def _controls_and_picture(controls, image) -> widgets.Box:
     """Controls beside the picture; the picture wraps below them in a narrow notebook."""
     column = widgets.VBox(list(controls), layout=widgets.Layout(flex="0 0 auto", width="340px"))
@@ -103,11 +115,18 @@ def _code_box(title: str, code: widgets.HTML) -> widgets.VBox:
 
 
 class _Explorer:
-    """Shared wiring: controls observed, one redraw per change, picture in an Image."""
+    """Shared wiring: controls observed, one redraw per change, picture in an Image.
+
+    A subclass makes ``self.controls`` (name → control, in display order) and
+    ``self._figure``, then calls ``super().__init__(*below, **dependent)``: ``below`` are
+    the widgets shown under the label (code panes), ``dependent`` the initial values of
+    controls whose range follows the others (set once ``_update_ranges`` has run).
+    """
 
     _order: tuple[str, ...] = ()  # the order set() moves controls in
+    _choices: dict[str, dict] = {}  # dropdown name → its {key: label}; set() refuses others
 
-    def __init__(self):
+    def __init__(self, *below: widgets.Widget, **dependent):
         self.image = widgets.Image(format="png")
         self.label = widgets.HTML()
         self._text = ""
@@ -117,6 +136,18 @@ class _Explorer:
         self._shown_state = None
         for control in self.controls.values():
             control.observe(self._changed, names="value")
+        self._box = widgets.VBox(
+            [
+                _controls_and_picture(self.controls.values(), self.image),
+                self.label,
+                *below,
+            ]
+        )
+        with self._held():
+            self._update_ranges()
+            for name, value in dependent.items():
+                self.controls[name].value = value
+        self._refresh()
 
     # -- display --------------------------------------------------------------------
     @property
@@ -168,21 +199,30 @@ class _Explorer:
                 f"unknown control(s) {', '.join(sorted(unknown))}; "
                 f"this explorer has {', '.join(self._order)}"
             )
-        self._hold = True
-        try:
+        with self._held():
             for name in self._order:
                 if name in values:
                     if name in ("row", "col"):
                         self._update_ranges()
                     self._move(name, values[name])
-        finally:
-            self._hold = False
         self._refresh()
 
     def _move(self, name, value) -> None:
+        choices = self._choices.get(name)
+        if choices is not None and value not in choices:
+            raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}")
         self.controls[name].value = value
 
     # -- internals ------------------------------------------------------------------
+    @contextmanager
+    def _held(self):
+        """Move controls without a redraw per change (the caller redraws once after)."""
+        hold, self._hold = self._hold, True
+        try:
+            yield
+        finally:
+            self._hold = hold
+
     def _changed(self, change) -> None:
         if not self._hold:
             self._refresh()
@@ -199,12 +239,29 @@ class _Explorer:
             f"{html.escape(text if label is None else label)}</pre>"
         )
 
-    def _picture(self, state: tuple, draw) -> None:
-        """Ask for the picture of ``state``; ``draw()`` updates the figure, returns PNG.
+    def _show_code(self, summary: str, code: dict, error: bool = False) -> None:
+        """Fill the code panes and show ``summary`` above their code, as plain text.
+
+        ``code`` is ``{title: (pane, source)}``; the label shows ``summary`` alone (the
+        panes show the code).
+        """
+        parts = [summary]
+        for title, (pane, source) in code.items():
+            pane.value = _pre(source)
+            parts += ["", f"{title}:", source]
+        self._show("\n".join(parts), error=error, label=summary)
+
+    def _picture(self, state: tuple, *args, **kwargs) -> None:
+        """Ask for the picture of ``state``: ``self._figure.update(*args, **kwargs)``.
 
         Rendered at once when the explorer is on screen, otherwise when ``render_png``
         asks (so that driving an explorer from code costs only the pictures looked at).
         """
+
+        def draw():
+            self._figure.update(*args, **kwargs)
+            return self._figure.png()
+
         self._pending = None if state == self._shown_state else (state, draw)
         if self._live:
             self._flush()
@@ -265,18 +322,7 @@ class FormulaExplorer(_Explorer):
             "col": _slider("output column", 0, 0, max_size - 1),
         }
         self._figure = WindowFigure(figsize=(8, 4), dpi=dpi)
-        super().__init__()
-        self._box = widgets.VBox(
-            [
-                _controls_and_picture(self.controls.values(), self.image),
-                self.label,
-            ]
-        )
-        self._hold = True
-        self._update_ranges()
-        self.controls["row"].value, self.controls["col"].value = row, col
-        self._hold = False
-        self._refresh()
+        super().__init__(row=row, col=col)
 
     def _args(self) -> tuple:
         v = self.values
@@ -287,12 +333,9 @@ class FormulaExplorer(_Explorer):
             out = output_size(*self._args())
         except ValueError:
             return  # an impossible combination keeps the previous ranges
-        hold, self._hold = self._hold, True
-        try:
+        with self._held():
             for name in ("row", "col"):
                 self.controls[name].max = out - 1  # clamps the value, as the slider does
-        finally:
-            self._hold = hold
 
     def _refresh(self) -> None:
         size, k, s, p, d, ceil = args = self._args()
@@ -311,12 +354,9 @@ class FormulaExplorer(_Explorer):
             f"rows {cells[row]} and columns {cells[col]} (outside 0…{size - 1}: padding)"
         )
         self._show(text)
-
-        def draw():
-            self._figure.update((size, size), k, s, p, d, ceil, position=(row, col))
-            return self._figure.png()
-
-        self._picture((size, k, s, p, d, ceil, row, col), draw)
+        self._picture(
+            (size, k, s, p, d, ceil, row, col), (size, size), k, s, p, d, ceil, position=(row, col)
+        )
 
 
 # ---------------------------------------------------------------------------------------
@@ -378,6 +418,7 @@ class SameExplorer(_Explorer):
     """
 
     _order = ("framework", "size", "kernel_size", "stride", "padding", "dilation")
+    _choices = {"framework": FRAMEWORKS}
 
     def __init__(
         self,
@@ -392,13 +433,7 @@ class SameExplorer(_Explorer):
         dpi: int = 80,
     ):
         self.controls = {
-            "framework": widgets.Dropdown(
-                options=[(label, key) for key, label in FRAMEWORKS.items()],
-                value=framework,
-                description="framework",
-                style={"description_width": "110px"},
-                layout=widgets.Layout(width="330px"),
-            ),
+            "framework": _dropdown("framework", framework, FRAMEWORKS),
             "size": _slider("input size W", size, 1, max_size),
             "kernel_size": _slider("kernel_size K", kernel_size, 1, 9),
             "stride": _slider("stride S", stride, 1, 4),
@@ -408,24 +443,11 @@ class SameExplorer(_Explorer):
         self._figure = ComparisonFigure(figsize=(8, 6), dpi=dpi)
         self.keras_code = widgets.HTML()
         self.torch_code = widgets.HTML()
-        super().__init__()
         code = widgets.HBox(
             [_code_box("Keras", self.keras_code), _code_box("PyTorch", self.torch_code)],
             layout=widgets.Layout(flex_flow="row wrap"),
         )
-        self._box = widgets.VBox(
-            [
-                _controls_and_picture(self.controls.values(), self.image),
-                self.label,
-                code,
-            ]
-        )
-        self._refresh()
-
-    def _move(self, name, value) -> None:
-        if name == "framework" and value not in FRAMEWORKS:
-            raise ValueError(f"framework must be one of {', '.join(map(repr, FRAMEWORKS))}")
-        super()._move(name, value)
+        super().__init__(code)
 
     def _refresh(self) -> None:
         v = self.values
@@ -474,25 +496,23 @@ class SameExplorer(_Explorer):
                 lines.append(note)
         except ValueError as err:
             # the Keras line still holds; the PyTorch one would fail, so it is commented out
-            message = ERROR_PREFIX + str(err)
             torch_code = _refused(attempt, str(err), SAME_EXACT_HINT)
-            self.keras_code.value = _pre(keras_code)
-            self.torch_code.value = _pre(torch_code)
-            code = ["", "Keras:", keras_code, "", "PyTorch:", torch_code]
-            self._show("\n".join([message, *code]), error=True, label=message)
+            self._show_code(ERROR_PREFIX + str(err), self._code(keras_code, torch_code), error=True)
             return
-        summary = "\n".join(lines)
-        lines += ["", "Keras:", keras_code, "", "PyTorch:", torch_code]
-        self.keras_code.value = _pre(keras_code)
-        self.torch_code.value = _pre(torch_code)
-        self._show("\n".join(lines), label=summary)
+        self._show_code("\n".join(lines), self._code(keras_code, torch_code))
+        self._picture(
+            (size, k, s, d, other, label),
+            (size, size),
+            k,
+            s,
+            "same",
+            other,
+            d,
+            labels=("Keras 'same'", label),
+        )
 
-        def draw():
-            labels = ("Keras 'same'", label)
-            self._figure.update((size, size), k, s, "same", other, d, labels=labels)
-            return self._figure.png()
-
-        self._picture((size, k, s, d, other, label), draw)
+    def _code(self, keras_code: str, torch_code: str) -> dict:
+        return {"Keras": (self.keras_code, keras_code), "PyTorch": (self.torch_code, torch_code)}
 
 
 # ---------------------------------------------------------------------------------------
@@ -523,6 +543,7 @@ class TransposedExplorer(_Explorer):
     """
 
     _order = ("torch", "size", "kernel_size", "stride", "dilation", "padding", "output_padding")
+    _choices = {"torch": TRANSPOSED_CHOICES}
 
     def __init__(
         self,
@@ -538,13 +559,7 @@ class TransposedExplorer(_Explorer):
         dpi: int = 80,
     ):
         self.controls = {
-            "torch": widgets.Dropdown(
-                options=[(label, key) for key, label in TRANSPOSED_CHOICES.items()],
-                value=torch,
-                description="PyTorch side",
-                style={"description_width": "110px"},
-                layout=widgets.Layout(width="330px"),
-            ),
+            "torch": _dropdown("PyTorch side", torch, TRANSPOSED_CHOICES),
             "size": _slider("input size W", size, 1, max_size),
             "kernel_size": _slider("kernel_size K", kernel_size, 1, 7),
             "stride": _slider("stride S", stride, 1, 4),
@@ -554,36 +569,20 @@ class TransposedExplorer(_Explorer):
         }
         self._figure = TransposedFigure(figsize=(9, 4.8), dpi=dpi)
         self.torch_code = widgets.HTML()
-        super().__init__()
-        self._box = widgets.VBox(
-            [
-                _controls_and_picture(self.controls.values(), self.image),
-                self.label,
-                _code_box("PyTorch", self.torch_code),
-            ]
+        super().__init__(
+            _code_box("PyTorch", self.torch_code), padding=padding, output_padding=output_padding
         )
-        self._hold = True
-        self._update_ranges()
-        self.controls["padding"].value = padding
-        self.controls["output_padding"].value = output_padding
-        self._hold = False
-        self._refresh()
 
     def _move(self, name, value) -> None:
-        if name == "torch" and value not in TRANSPOSED_CHOICES:
-            raise ValueError(f"torch must be one of {', '.join(map(repr, TRANSPOSED_CHOICES))}")
         if name in ("padding", "output_padding"):
             self._update_ranges()
         super()._move(name, value)
 
     def _update_ranges(self) -> None:
         v = self.values
-        hold, self._hold = self._hold, True
-        try:  # setting max clamps the value, as the slider does
+        with self._held():  # setting max clamps the value, as the slider does
             self.controls["padding"].max = v["dilation"] * (v["kernel_size"] - 1)
             self.controls["output_padding"].max = max(v["stride"], v["dilation"]) - 1
-        finally:
-            self._hold = hold
 
     def _refresh(self) -> None:
         self._update_ranges()
@@ -615,25 +614,13 @@ class TransposedExplorer(_Explorer):
             out = transposed_output_size(w, k, s, *args, d)
             _, conv = transposed_as_convolution(w, k, s, *args, d)
         except ValueError as err:
-            message = ERROR_PREFIX + str(err)
-            self.torch_code.value = _pre(_refused(code, str(err)))
-            self._show(
-                "\n".join([message, "", "PyTorch:", _refused(code, str(err))]),
-                error=True,
-                label=message,
-            )
+            refused = {"PyTorch": (self.torch_code, _refused(code, str(err)))}
+            self._show_code(ERROR_PREFIX + str(err), refused, error=True)
             return
         shape = "the same size as Keras" if out == keras_out else f"Keras has {keras_out}"
         lines.append(f"{name}: output {out} ({shape}); as a convolution: padded {conv}")
-        summary = "\n".join(lines)
-        self.torch_code.value = _pre(code)
-        self._show("\n".join([*lines, "", "PyTorch:", code]), label=summary)
-
-        def draw():
-            self._figure.update(w, k, s, *args, d, labels=("Keras 'same'", name))
-            return self._figure.png()
-
-        self._picture((w, k, s, d, args, name), draw)
+        self._show_code("\n".join(lines), {"PyTorch": (self.torch_code, code)})
+        self._picture((w, k, s, d, args, name), w, k, s, *args, d, labels=("Keras 'same'", name))
 
 
 # ---------------------------------------------------------------------------------------
@@ -672,10 +659,6 @@ class InverseExplorer(_Explorer):
         }
         self._figure = SolutionsFigure(dpi=dpi)
         super().__init__()
-        self._box = widgets.VBox(
-            [_controls_and_picture(self.controls.values(), self.image), self.label]
-        )
-        self._refresh()
 
     def _refresh(self) -> None:
         w, k, s, d, t = (self.values[name] for name in self._order)
@@ -707,9 +690,4 @@ class InverseExplorer(_Explorer):
                 "F.pad(x, (before, after)) first, then padding=0"
             )
         self._show("\n".join(lines))
-
-        def draw():
-            self._figure.update(w, k, s, t, d)
-            return self._figure.png()
-
-        self._picture((w, k, s, d, t), draw)
+        self._picture((w, k, s, d, t), w, k, s, t, d)
