@@ -66,6 +66,16 @@ def _check_int(name: str, value, minimum: int) -> int:
     return value
 
 
+def _checked(size, kernel_size, stride, dilation) -> tuple[int, int, int, int]:
+    """``W, K, S, D`` of one dimension as ints, checked in that order."""
+    return (
+        _check_int("size", size, 1),
+        _check_int("kernel_size", kernel_size, 1),
+        _check_int("stride", stride, 1),
+        _check_int("dilation", dilation, 1),
+    )
+
+
 def _is_sequence(value) -> bool:
     return isinstance(value, (tuple, list))
 
@@ -132,12 +142,27 @@ def _padding_pair(name: str, padding) -> Pair:
     return (p, p)
 
 
-def _per_dimension(func, size, dims, **kwargs):
-    """Call ``func`` once per dimension with broadcast arguments; return an n-tuple."""
+_SHARED = ("ceil_mode", "mode")  # one value for every dimension, never per dimension
+
+
+def _per_dimension(func, size, **kwargs):
+    """Call the one-dimension ``func``: once for an int ``size``, once per dimension of a tuple.
+
+    Per dimension, every argument is broadcast and the results come back as an n-tuple.
+    With an int ``size`` the other arguments must be single values too, except
+    ``padding``, which may be one dimension's ``(before, after)`` pair.
+    """
+    dims = _dims(size)
+    if dims is None:
+        _scalar_only(
+            size,
+            **{key: v for key, v in kwargs.items() if key not in ("padding", *_SHARED)},
+        )
+        return func(size, **kwargs)
     n = len(dims)
     spread = {}
     for key, value in kwargs.items():
-        if key in ("ceil_mode", "mode"):
+        if key in _SHARED:
             spread[key] = (value,) * n
         else:
             spread[key] = _broadcast(key, value, n)
@@ -233,27 +258,19 @@ def output_size(
     """
     if not isinstance(ceil_mode, bool):
         raise TypeError(f"ceil_mode must be True or False, got {ceil_mode!r}")
-    dims = _dims(size)
-    if dims is not None:
-        return _per_dimension(
-            _output_size_1d,
-            size,
-            dims,
-            kernel_size=kernel_size,
-            stride=stride,
-            padding=padding,
-            dilation=dilation,
-            ceil_mode=ceil_mode,
-        )
-    _scalar_only(size, kernel_size=kernel_size, stride=stride, dilation=dilation)
-    return _output_size_1d(size, kernel_size, stride, padding, dilation, ceil_mode)
+    return _per_dimension(
+        _output_size_1d,
+        size,
+        kernel_size=kernel_size,
+        stride=stride,
+        padding=padding,
+        dilation=dilation,
+        ceil_mode=ceil_mode,
+    )
 
 
 def _output_size_1d(size, kernel_size, stride, padding, dilation, ceil_mode, _dim=None) -> int:
-    w = _check_int("size", size, 1)
-    k = _check_int("kernel_size", kernel_size, 1)
-    s = _check_int("stride", stride, 1)
-    d = _check_int("dilation", dilation, 1)
+    w, k, s, d = _checked(size, kernel_size, stride, dilation)
     before, after = _padding_pair("padding", padding)
     span = w + before + after - (d * (k - 1) + 1)
     if not ceil_mode:
@@ -371,30 +388,23 @@ def keras_output_size(
     """
     mode = _check_mode(padding)
     dims = _dims(size)
-    if dims is not None:
-        if mode == "causal" and len(dims) != 1:
-            raise ValueError(
-                f"padding='causal' exists only for 1-D layers (Conv1D), but size has "
-                f"{_dimensions(len(dims))}"
-            )
-        return _per_dimension(
-            _keras_output_size_1d,
-            size,
-            dims,
-            kernel_size=kernel_size,
-            stride=stride,
-            mode=mode,
-            dilation=dilation,
+    if mode == "causal" and dims is not None and len(dims) != 1:
+        raise ValueError(
+            f"padding='causal' exists only for 1-D layers (Conv1D), but size has "
+            f"{_dimensions(len(dims))}"
         )
-    _scalar_only(size, kernel_size=kernel_size, stride=stride, dilation=dilation)
-    return _keras_output_size_1d(size, kernel_size, stride, mode, dilation)
+    return _per_dimension(
+        _keras_output_size_1d,
+        size,
+        kernel_size=kernel_size,
+        stride=stride,
+        mode=mode,
+        dilation=dilation,
+    )
 
 
 def _keras_output_size_1d(size, kernel_size, stride, mode, dilation, _dim=None) -> int:
-    w = _check_int("size", size, 1)
-    k = _check_int("kernel_size", kernel_size, 1)
-    s = _check_int("stride", stride, 1)
-    d = _check_int("dilation", dilation, 1)
+    w, k, s, d = _checked(size, kernel_size, stride, dilation)
     if mode == "valid":
         span = w - (d * (k - 1) + 1)
         if span < 0:
@@ -425,20 +435,13 @@ def same_padding(
     >>> same_padding((31, 32), 3, 2)
     ((1, 1), (0, 1))
     """
-    dims = _dims(size)
-    if dims is not None:
-        return _per_dimension(
-            _same_padding_1d, size, dims, kernel_size=kernel_size, stride=stride, dilation=dilation
-        )
-    _scalar_only(size, kernel_size=kernel_size, stride=stride, dilation=dilation)
-    return _same_padding_1d(size, kernel_size, stride, dilation)
+    return _per_dimension(
+        _same_padding_1d, size, kernel_size=kernel_size, stride=stride, dilation=dilation
+    )
 
 
 def _same_padding_1d(size, kernel_size, stride, dilation, _dim=None) -> Pair:
-    w = _check_int("size", size, 1)
-    k = _check_int("kernel_size", kernel_size, 1)
-    s = _check_int("stride", stride, 1)
-    d = _check_int("dilation", dilation, 1)
+    w, k, s, d = _checked(size, kernel_size, stride, dilation)
     out = -(-w // s)
     total = max((out - 1) * s + d * (k - 1) + 1 - w, 0)
     return (total // 2, total - total // 2)
@@ -586,35 +589,21 @@ def transposed_output_size(
             f"padding must be an int or a (before, after) pair of ints, got the string "
             f"{padding!r}; for Keras' 'same'/'valid' use keras_transposed_output_size"
         )
-    dims = _dims(size)
-    if dims is not None:
-        return _per_dimension(
-            _transposed_output_size_1d,
-            size,
-            dims,
-            kernel_size=kernel_size,
-            stride=stride,
-            padding=padding,
-            output_padding=output_padding,
-            dilation=dilation,
-        )
-    _scalar_only(
+    return _per_dimension(
+        _transposed_output_size_1d,
         size,
         kernel_size=kernel_size,
         stride=stride,
+        padding=padding,
         output_padding=output_padding,
         dilation=dilation,
     )
-    return _transposed_output_size_1d(size, kernel_size, stride, padding, output_padding, dilation)
 
 
 def _transposed_output_size_1d(
     size, kernel_size, stride, padding, output_padding, dilation, _dim=None
 ) -> int:
-    w = _check_int("size", size, 1)
-    k = _check_int("kernel_size", kernel_size, 1)
-    s = _check_int("stride", stride, 1)
-    d = _check_int("dilation", dilation, 1)
+    w, k, s, d = _checked(size, kernel_size, stride, dilation)
     before, after = _padding_pair("padding", padding)
     op = _check_int("output_padding", output_padding, 0)
     if op >= max(s, d):
@@ -684,37 +673,21 @@ def keras_transposed_output_size(
     (30, 32)
     """
     mode = _check_transposed_mode(padding)
-    dims = _dims(size)
-    if dims is not None:
-        return _per_dimension(
-            _keras_transposed_output_size_1d,
-            size,
-            dims,
-            kernel_size=kernel_size,
-            stride=stride,
-            mode=mode,
-            output_padding=output_padding,
-            dilation=dilation,
-        )
-    _scalar_only(
+    return _per_dimension(
+        _keras_transposed_output_size_1d,
         size,
         kernel_size=kernel_size,
         stride=stride,
+        mode=mode,
         output_padding=output_padding,
         dilation=dilation,
-    )
-    return _keras_transposed_output_size_1d(
-        size, kernel_size, stride, mode, output_padding, dilation
     )
 
 
 def _keras_transposed_output_size_1d(
     size, kernel_size, stride, mode, output_padding, dilation, _dim=None
 ) -> int:
-    w = _check_int("size", size, 1)
-    k = _check_int("kernel_size", kernel_size, 1)
-    s = _check_int("stride", stride, 1)
-    d = _check_int("dilation", dilation, 1)
+    w, k, s, d = _checked(size, kernel_size, stride, dilation)
     eff = d * (k - 1) + 1
     if output_padding is None:
         return w * s + max(eff - s, 0) if mode == "valid" else w * s
@@ -827,24 +800,19 @@ def torch_transposed_padding(
     >>> tp.padding, tp.output_padding, tp.crop
     ((1, 0), (0, 1), (None, None))
     """
-    dims = _dims(size)
-    if dims is not None:
-        per_dim = _per_dimension(
-            _torch_transposed_padding_1d,
-            size,
-            dims,
-            kernel_size=kernel_size,
-            stride=stride,
-            dilation=dilation,
-        )
-        padding, output_padding, crop = (tuple(field) for field in zip(*per_dim, strict=True))
-        n = len(dims)
+    answer = _per_dimension(
+        _torch_transposed_padding_1d,
+        size,
+        kernel_size=kernel_size,
+        stride=stride,
+        dilation=dilation,
+    )
+    if _is_sequence(size):  # one (padding, output_padding, crop) per dimension
+        padding, output_padding, crop = (tuple(field) for field in zip(*answer, strict=True))
+        n = len(size)
         crops = crop
     else:
-        _scalar_only(size, kernel_size=kernel_size, stride=stride, dilation=dilation)
-        padding, output_padding, crop = _torch_transposed_padding_1d(
-            size, kernel_size, stride, dilation
-        )
+        padding, output_padding, crop = answer
         n = 1
         crops = (crop,)
     code = _torch_transposed_code(n, kernel_size, stride, dilation, padding, output_padding, crops)
@@ -854,10 +822,7 @@ def torch_transposed_padding(
 
 
 def _torch_transposed_padding_1d(size, kernel_size, stride, dilation, _dim=None):
-    _check_int("size", size, 1)
-    k = _check_int("kernel_size", kernel_size, 1)
-    s = _check_int("stride", stride, 1)
-    d = _check_int("dilation", dilation, 1)
+    _, k, s, d = _checked(size, kernel_size, stride, dilation)
     eff = d * (k - 1) + 1
     total = max(eff - s, 0)
     crop = (0, 1) if total % 2 else None
@@ -919,19 +884,14 @@ def solve_padding(
     >>> solve_padding((8, 5), 3, 2, (4, 2))
     ([(0, 1), (1, 0), (0, 2), (1, 1), (2, 0)], [(0, 0), (0, 1), (1, 0)])
     """
-    dims = _dims(size)
-    if dims is not None:
-        return _per_dimension(
-            _solve_padding_1d,
-            size,
-            dims,
-            kernel_size=kernel_size,
-            stride=stride,
-            target=target,
-            dilation=dilation,
-        )
-    _scalar_only(size, kernel_size=kernel_size, stride=stride, target=target, dilation=dilation)
-    return _solve_padding_1d(size, kernel_size, stride, target, dilation)
+    return _per_dimension(
+        _solve_padding_1d,
+        size,
+        kernel_size=kernel_size,
+        stride=stride,
+        target=target,
+        dilation=dilation,
+    )
 
 
 def _solve_padding_1d(size, kernel_size, stride, target, dilation, _dim=None) -> list[Pair]:
