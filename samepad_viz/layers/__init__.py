@@ -1,0 +1,71 @@
+"""PyTorch layers with Keras/TensorFlow ``padding='same'``: drop-in, exact and cheap.
+
+``Conv2dSame``, ``MaxPool2dSame`` and ``AvgPool2dSame`` give the output of Keras'
+``Conv2D`` / ``MaxPooling2D`` / ``AveragePooling2D`` with ``padding='same'`` for every
+input size, kernel (odd or even), stride and dilation, square or not.
+``ConvTranspose2dSame``, ``Conv1dSame`` and ``CausalConv1d`` do the same for Keras'
+``Conv2DTranspose(padding='same')``, ``Conv1D(padding='same')`` and
+``Conv1D(padding='causal')`` (see their docstrings; the transposed and causal ones need
+no per-size plan).
+
+TensorFlow's rule, per dimension (``W`` input size, ``K_eff = D·(K − 1) + 1``)::
+
+    out    = ⌈W / S⌉
+    total  = max((out − 1)·S + K_eff − W, 0)
+    before = ⌊total / 2⌋,  after = total − before      (the odd cell goes bottom/right)
+
+The split depends on ``W``, so it is decided per input size, on the first call with that
+size: :func:`samepad_viz.same_padding` gives the numbers and a small cached function turns
+them into a *plan* (pure integer arithmetic, ``functools.lru_cache``). The plan picks the
+cheapest exact route, per dimension:
+
+* ``before == after`` (odd kernels at stride 1, and strided cases such as K=3, S=2 on an
+  odd W): the op's own ``padding=before``; no copy of the input.
+* ``after == before + 1`` at stride 1 (even effective kernels): the op runs with the
+  symmetric ``padding=after`` and the first output row/column is dropped (window ``i``
+  of the split is window ``i + 1`` of the symmetric padding). The result is a view: no
+  copy of the input; the price is one extra output row/column. In
+  ``benchmarks/layers.py`` that beats ``F.pad`` on every call for the convolution
+  (0.89-1.00×) and max pooling (0.98-0.99×) and halves the memory; for average pooling
+  on small inputs (32×32) the extra outputs cost about 2 % more time than an exact
+  pad-and-divide, still with half the memory.
+* ``after == before + 1`` at stride ≥ 2: pooling runs with ``padding=before`` and
+  ``ceil_mode=True``, whose last window overhangs the input by exactly the one missing
+  cell, which PyTorch leaves out of the max and of the mean (``count_include_pad=False``):
+  exact, no copy. The convolution has no such mode; it pads the one extra zero row/column
+  with ``F.pad`` and passes the symmetric part as ``padding=before``.
+
+Every plan is checked against :func:`samepad_viz.output_size` (PyTorch's size rule) and
+:func:`samepad_viz.keras_output_size` before it is used; pooling falls back to an
+explicit ``F.pad`` (−∞ for max, zeros with a count of real cells for the mean) if a
+shortcut would not give Keras' size or would break PyTorch's ``padding ≤ kernel / 2``.
+
+The input height and width are read as Python ints, so under ``torch.compile`` and
+``torch.export`` they are specialised (the padding depends on them); the batch size
+stays free.
+
+One idea per file: :mod:`.conv` (``Conv2dSame``, ``Conv1dSame``), :mod:`.pool`
+(``MaxPool2dSame``, ``AvgPool2dSame``), :mod:`.transposed` (``ConvTranspose2dSame``),
+:mod:`.causal` (``CausalConv1d``); ``_plan`` holds the cached per-size plans and
+``_arguments`` the checks of the layers' arguments and their Keras-like reprs.
+"""
+
+from __future__ import annotations
+
+# F is the functional module every layer calls (tests patch ``layers.F.pad`` through it).
+import torch.nn.functional as F  # noqa: F401
+
+from ._plan import _pool_plan  # noqa: F401
+from .causal import CausalConv1d
+from .conv import Conv1dSame, Conv2dSame, _safe_weight  # noqa: F401
+from .pool import AvgPool2dSame, MaxPool2dSame
+from .transposed import ConvTranspose2dSame
+
+__all__ = [
+    "AvgPool2dSame",
+    "CausalConv1d",
+    "Conv1dSame",
+    "Conv2dSame",
+    "ConvTranspose2dSame",
+    "MaxPool2dSame",
+]

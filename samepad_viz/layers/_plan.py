@@ -1,0 +1,158 @@
+"""The plan: how a layer reaches Keras' 'same' for one input size (integer arithmetic, cached).
+
+:func:`samepad_viz.same_padding` gives TensorFlow's ``(before, after)`` split per
+dimension; a plan turns it into the op's own arguments. Convolution and pooling share
+the first two routes and differ only where ``after = before + 1`` at stride ≥ 2 (see
+:func:`_split_routes`). Every plan is checked against :func:`samepad_viz.output_size`
+and :func:`samepad_viz.keras_output_size` before it is returned.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import NamedTuple
+
+import torch
+
+from ..arithmetic import keras_output_size, output_size, same_padding, window_indices
+from ._arguments import Pair
+
+
+class _Plan(NamedTuple):
+    """How one layer reaches Keras' 'same' for one input size (all plain ints)."""
+
+    route: str  # "symmetric", "slice", "ceil", "pad" or a "+"-join of them
+    padding: Pair  # the op's own padding= (symmetric per dimension)
+    pad: tuple[int, int, int, int] | None  # F.pad (left, right, top, bottom), or None
+    ceil_mode: bool  # pooling only
+    crop: Pair  # output rows / columns to drop at the start (0 or 1)
+    counts: tuple[tuple[int, ...], tuple[int, ...]] | None  # avg fallback: real cells
+
+
+def _route_name(routes) -> str:
+    names = [r for r in ("slice", "ceil", "pad") if r in routes]
+    return "+".join(names) if names else "symmetric"
+
+
+def _split_routes(splits, stride, uneven: str):
+    """Per dimension: the op's ``padding``, the first outputs to ``crop``, the routes taken.
+
+    ``before == after`` → ``padding=before``. ``after == before + 1`` at stride 1 →
+    ``padding=after`` and one output dropped (window ``i`` of the split is window
+    ``i + 1`` of the symmetric padding). At stride ≥ 2 → ``padding=before`` and the route
+    ``uneven`` (``"pad"``: one zero after with ``F.pad``; ``"ceil"``: ``ceil_mode``).
+
+    >>> _split_routes(((0, 1), (1, 1)), (1, 2), "pad")
+    ([1, 1], [1, 0], ['slice'])
+    """
+    padding, crop, routes = [], [], []
+    for (before, after), s in zip(splits, stride, strict=True):
+        if before == after:
+            padding.append(before)
+            crop.append(0)
+        elif s == 1:  # window i of the split equals window i + 1 of symmetric `after`
+            padding.append(after)
+            crop.append(1)
+            routes.append("slice")
+        else:  # no copy-free way for a convolution; ceil_mode for pooling
+            padding.append(before)
+            crop.append(0)
+            routes.append(uneven)
+    return padding, crop, routes
+
+
+@functools.lru_cache(maxsize=512)
+def _conv_plan(size: Pair, kernel_size: Pair, stride: Pair, dilation: Pair) -> _Plan:
+    """Plan for a convolution: ``padding=``, a dropped first output row at stride 1, or F.pad.
+
+    >>> _conv_plan((32, 32), (3, 3), (1, 1), (1, 1)).padding
+    (1, 1)
+    >>> p = _conv_plan((32, 33), (3, 3), (2, 2), (1, 1))
+    >>> p.route, p.padding, p.pad
+    ('pad', (0, 1), (0, 0, 0, 1))
+    """
+    splits = same_padding(size, kernel_size, stride, dilation)
+    padding, crop, routes = _split_routes(splits, stride, "pad")
+    # one zero row/column after where the split is uneven at stride >= 2, the rest symmetric
+    extra = [
+        after - before if s > 1 else 0 for (before, after), s in zip(splits, stride, strict=True)
+    ]
+    pad = (0, extra[1], 0, extra[0]) if any(extra) else None
+    plan = _Plan(_route_name(routes), tuple(padding), pad, False, tuple(crop), None)
+    _check_plan(plan, size, kernel_size, stride, dilation)
+    return plan
+
+
+@functools.lru_cache(maxsize=512)
+def _pool_plan(
+    size: Pair, kernel_size: Pair, stride: Pair, average: bool, copy_free: bool = True
+) -> _Plan:
+    """Plan for a pooling layer: no copy of the input whenever PyTorch allows it.
+
+    ``copy_free=False`` forces the explicit-pad fallback (for tests and benchmarks).
+
+    >>> _pool_plan((30, 30), (2, 2), (2, 2), False).route   # 30 = 15·2: no padding
+    'symmetric'
+    >>> p = _pool_plan((31, 31), (2, 2), (2, 2), True)      # split (0, 1): ceil_mode
+    >>> p.route, p.padding, p.ceil_mode
+    ('ceil', (0, 0), True)
+    >>> p = _pool_plan((8, 8), (2, 2), (1, 1), False)       # split (0, 1): pad 1, drop 1
+    >>> p.route, p.padding, p.crop
+    ('slice', (1, 1), (1, 1))
+    """
+    splits = same_padding(size, kernel_size, stride)
+    padding, crop, routes = _split_routes(splits, stride, "ceil")
+    plan = _Plan(_route_name(routes), tuple(padding), None, "ceil" in routes, tuple(crop), None)
+    fits = all(p <= k // 2 for p, k in zip(plan.padding, kernel_size, strict=True))
+    if (
+        copy_free
+        and fits
+        and _plan_size(plan, size, kernel_size, stride)
+        == keras_output_size(size, kernel_size, stride, "same")
+    ):
+        return plan
+    # Fallback (not reached for 'same' splits, kept for safety): explicit pad of the split.
+    pad = (*splits[1], *splits[0])
+    counts = None
+    if average:
+        counts = tuple(
+            tuple(sum(0 <= i < w for i in window) for window in window_indices(w, k, s, split))
+            for w, k, s, split in zip(size, kernel_size, stride, splits, strict=True)
+        )
+    plan = _Plan("pad", (0, 0), pad, False, (0, 0), counts)
+    _check_plan(plan, size, kernel_size, stride, (1, 1))
+    return plan
+
+
+def _plan_size(plan: _Plan, size, kernel_size, stride, dilation=(1, 1)) -> tuple[int, ...]:
+    pad = plan.pad or (0, 0, 0, 0)
+    padding = (
+        (plan.padding[0] + pad[2], plan.padding[0] + pad[3]),
+        (plan.padding[1] + pad[0], plan.padding[1] + pad[1]),
+    )
+    out = output_size(size, kernel_size, stride, padding, dilation, ceil_mode=plan.ceil_mode)
+    return tuple(o - c for o, c in zip(out, plan.crop, strict=True))
+
+
+def _check_plan(plan: _Plan, size, kernel_size, stride, dilation) -> None:
+    want = keras_output_size(size, kernel_size, stride, "same", dilation)
+    got = _plan_size(plan, size, kernel_size, stride, dilation)
+    if got != want:  # pragma: no cover - an arithmetic bug, never a user error
+        raise RuntimeError(f"padding plan {plan} gives {got}, Keras 'same' gives {want}")
+
+
+def _cached(plan_function):
+    """The cached plan function, or (while torch.compile/export traces) the plain one.
+
+    Dynamo traces through an ``lru_cache`` wrapper anyway, and warns; the plan is pure
+    integer arithmetic on specialised sizes, so tracing it gives constants either way.
+    """
+    if torch.compiler.is_compiling():
+        return plan_function.__wrapped__
+    return plan_function
+
+
+def _crop(y: torch.Tensor, crop: Pair) -> torch.Tensor:
+    if crop == (0, 0):
+        return y
+    return y[:, :, crop[0] :, crop[1] :]
