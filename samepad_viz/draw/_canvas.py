@@ -74,6 +74,25 @@ class _Panel:
         if bounds is not None:
             rect.set_bounds(*bounds)
 
+    def outline_input(self, width, height) -> None:
+        """The real input's outline (solid blue): ``width`` × ``height`` cells from (0, 0)."""
+        self.box("input", (-0.5, -0.5, width, height), colour=PALETTE.previous, width=1.5)
+
+    def outline_window(self, span) -> None:
+        """The kernel window's outline (dashed orange); ``span`` is ``(x, y, width, height)``."""
+        self.box("window", span, colour=PALETTE.window, style="--", width=2.5)
+
+    def cross_out(self, xs, ys, cells: int) -> None:
+        """An × on each given cell (one nothing reaches), sized for a grid ``cells`` across."""
+        self.ax.plot(
+            xs,
+            ys,
+            linestyle="none",
+            marker="x",
+            color=PALETTE.ink,
+            markersize=max(3.0, min(9.0, 160 / cells)),
+        )
+
     def step_arrow(self, start, end, label: str) -> None:
         if self.arrow is None:
             self.arrow = FancyArrowPatch(
@@ -184,6 +203,13 @@ class _Bands:
         self.fig = fig
         self.size = tuple(fig.get_size_inches())
         self.rects = [tuple(ax.get_position(original=True).bounds) for ax in fig.axes]
+
+    def follow(self, ndim: int) -> None:
+        """Fit the bands to 1-D rows; give a 2-D picture the figure's own size back."""
+        if ndim == 1:
+            self.fit()
+        else:
+            self.restore()
 
     def restore(self) -> None:
         if tuple(self.fig.get_size_inches()) != self.size:

@@ -79,6 +79,11 @@ class _Plan:
     def out_shape(self) -> tuple[int, ...]:
         return self.out if self.ndim == 2 else self.out[1:]
 
+    @property
+    def in_shape(self) -> tuple[int, ...]:
+        """The input's shape as given: ``(W,)`` in 1-D, ``(H, W)`` in 2-D."""
+        return self.size[2 - self.ndim :]
+
     def lo_hi(self, d: int) -> tuple[int, int]:
         cells = [c for w in self.windows[d] for c in w]
         lo = min([-self.pads[d][0], *cells])
@@ -156,6 +161,13 @@ def _padded_categories(size, pads, extent=None) -> tuple[np.ndarray, tuple[int, 
     cat[padded_r & padded_c] = PADDING
     cat[inside_r & inside_c] = INPUT
     return cat, (r0, c0)
+
+
+def _padded_input(plan: _Plan) -> tuple[np.ndarray, tuple[int, int], dict[str, int]]:
+    """The padded input over every cell a window reads: categories, origin, padding per side."""
+    extent = (plan.lo_hi(0), plan.lo_hi(1))
+    cat, origin = _padded_categories(plan.size, plan.pads, extent)
+    return cat, origin, _padding_read_back(cat, origin, plan.size, plan.ndim)
 
 
 def _padding_read_back(cat: np.ndarray, origin, size, ndim) -> dict[str, int]:

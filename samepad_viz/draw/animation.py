@@ -53,7 +53,7 @@ def sliding_animation(
     anim.samepad = Drawn(
         "animation",
         plan.ndim,
-        plan.size[2 - plan.ndim :],
+        plan.in_shape,
         wf.description.padding,
         plan.out_shape,
         formula=plan.formula_text(),

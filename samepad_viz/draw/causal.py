@@ -69,7 +69,7 @@ def draw_causal(
     ax = fig.add_subplot()
     panel = _Panel(ax)
     panel.set_grid(grid, (0, origin[1]), rgba=rgba)
-    panel.box("input", (-0.5, -0.5, size, count), colour=PALETTE.previous, width=1.5)
+    panel.outline_input(size, count)
     xs = np.array(nows)
     ax.plot(
         xs,

@@ -10,8 +10,7 @@ from ._plan import (
     Drawn,
     _cells,
     _differ,
-    _padded_categories,
-    _padding_read_back,
+    _padded_input,
     _paint_window,
     _Plan,
     _plan,
@@ -21,7 +20,7 @@ from ._plan import (
     _span,
     _user_pos,
 )
-from .palette import DIFFER, DIFFER_HIGHLIGHT, OUTPUT, OUTPUT_HIGHLIGHT, PALETTE
+from .palette import DIFFER, DIFFER_HIGHLIGHT, OUTPUT, OUTPUT_HIGHLIGHT
 
 
 def _fields(plan: _Plan, d: int) -> list[tuple]:
@@ -106,20 +105,13 @@ class ComparisonFigure:
         labels = labels or (_label(padding_a), _label(padding_b))
         all_sides = []
         for (p_in, p_out), plan, mask, label in zip(self.panels, plans, masks, labels, strict=True):
-            extent = (plan.lo_hi(0), plan.lo_hi(1))
-            cat, origin = _padded_categories(plan.size, plan.pads, extent)
-            sides = _padding_read_back(cat, origin, plan.size, plan.ndim)
+            cat, origin, sides = _padded_input(plan)
             all_sides.append(sides)
             pos = tuple(min(f, o - 1) for f, o in zip(focus, plan.out, strict=True))
             _paint_window(cat, origin, plan, pos)
             p_in.set_grid(cat, origin)
-            p_in.box(
-                "input",
-                (-0.5, -0.5, plan.size[1], plan.size[0]),
-                colour=PALETTE.previous,
-                width=1.5,
-            )
-            p_in.box("window", _span(plan, pos), colour=PALETTE.window, style="--", width=2.5)
+            p_in.outline_input(plan.size[1], plan.size[0])
+            p_in.outline_window(_span(plan, pos))
             p_in.title.set_text(f"{label}: {_side_caption(sides)}")
             p_in.caption.set_text(f"window of output {_pos_text(plan, pos)}")
             out = np.where(mask, DIFFER, OUTPUT).astype(np.int8)
@@ -129,10 +121,8 @@ class ComparisonFigure:
             p_out.title.set_text(f"output {shape}: {_differ(int(mask.sum()))}")
             p_out.caption.set_text(plan.formula_text())
 
-        if self._bands is not None and plans[0].ndim == 1:
-            self._bands.fit()
-        elif self._bands is not None:
-            self._bands.restore()
+        if self._bands is not None:
+            self._bands.follow(plans[0].ndim)
 
         def cells(mask):
             return _cells(mask, (0, 0), plans[0].ndim)
@@ -140,7 +130,7 @@ class ComparisonFigure:
         self.description = Drawn(
             "comparison",
             plans[0].ndim,
-            plans[0].size[2 - plans[0].ndim :],
+            plans[0].in_shape,
             all_sides[0],
             plans[0].out_shape,
             _user_pos(plans[0], focus),

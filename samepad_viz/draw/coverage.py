@@ -12,8 +12,7 @@ from ._plan import (
     Drawn,
     _cells,
     _count,
-    _padded_categories,
-    _padding_read_back,
+    _padded_input,
     _paint_window,
     _Plan,
     _plan,
@@ -32,8 +31,9 @@ from .palette import (
 )
 
 
-def _coverage(plan: _Plan, extent):
-    (r0, r1), (c0, c1) = extent
+def _coverage(plan: _Plan):
+    """How many windows read each cell of the grid :func:`_padded_input` draws."""
+    (r0, r1), (c0, c1) = plan.lo_hi(0), plan.lo_hi(1)
     per_row = np.zeros(r1 - r0 + 1, dtype=int)
     per_col = np.zeros(c1 - c0 + 1, dtype=int)
     for w in plan.windows[0]:
@@ -66,10 +66,8 @@ def draw_coverage(
     cell (default: when the grid is at most 16 cells wide).
     """
     plan = _plan(size, kernel_size, stride, padding, dilation, ceil_mode)
-    extent = (plan.lo_hi(0), plan.lo_hi(1))
-    cat, origin = _padded_categories(plan.size, plan.pads, extent)
-    sides = _padding_read_back(cat, origin, plan.size, plan.ndim)
-    cov = _coverage(plan, extent)
+    cat, origin, sides = _padded_input(plan)
+    cov = _coverage(plan)
     unreached = (cat == INPUT) & (cov == 0)
     unused_pad = (cat == PADDING) & (cov == 0)
     rgba = _COLOURS[cat].copy()
@@ -87,16 +85,9 @@ def draw_coverage(
     ax = ax if ax is not None else _new_figure((6, 1.9 if plan.ndim == 1 else 5), 80).add_subplot()
     panel = _Panel(ax)
     panel.set_grid(cat, origin, rgba=rgba)
-    panel.box("input", (-0.5, -0.5, plan.size[1], plan.size[0]), colour=PALETTE.previous, width=1.5)
+    panel.outline_input(plan.size[1], plan.size[0])
     ys, xs = np.nonzero(unreached | unused_pad)
-    ax.plot(
-        xs + origin[1],
-        ys + origin[0],
-        linestyle="none",
-        marker="x",
-        color=PALETTE.ink,
-        markersize=max(3.0, min(9.0, 160 / max(cat.shape))),
-    )
+    panel.cross_out(xs + origin[1], ys + origin[0], max(cat.shape))
     if counts if counts is not None else max(cat.shape) <= 16:
         panel.values(
             {
@@ -117,7 +108,7 @@ def draw_coverage(
     ax.samepad = Drawn(
         "coverage",
         plan.ndim,
-        plan.size[2 - plan.ndim :],
+        plan.in_shape,
         sides,
         plan.out_shape,
         formula=plan.formula_text(),
@@ -156,9 +147,7 @@ def draw_all_windows(
             f"{count} windows is too many to draw one by one (max_windows="
             f"{max_windows}); use draw_coverage for this size"
         )
-    extent = (plan.lo_hi(0), plan.lo_hi(1))
-    base, origin = _padded_categories(plan.size, plan.pads, extent)
-    sides = _padding_read_back(base, origin, plan.size, plan.ndim)
+    base, origin, sides = _padded_input(plan)
     fit = fig is None and plan.ndim == 1  # a new 1-D figure: as tall as its rows of cells
     if plan.ndim == 1:
         fig = fig if fig is not None else _new_figure((6, 0.5 + 0.45 * count), 80)
@@ -198,7 +187,7 @@ def draw_all_windows(
     fig.samepad = Drawn(
         "all_windows",
         plan.ndim,
-        plan.size[2 - plan.ndim :],
+        plan.in_shape,
         sides,
         plan.out_shape,
         formula=plan.formula_text(),

@@ -77,7 +77,7 @@ def draw_solutions(
     panel.set_grid(grid, (0, lo))
     if grid.shape[1] > 40:  # very wide rows: keep each row readable rather than cells square
         ax.set_aspect("auto")
-    panel.box("input", (-0.5, -0.5, size, n), colour=PALETTE.previous, width=1.5)
+    panel.outline_input(size, n)
     if tf is not None:
         panel.box(
             "tensorflow",

@@ -83,14 +83,7 @@ def draw_overlap(
     panel = _Panel(ax)
     panel.set_grid(cat, (0, 0), rgba=rgba)
     ys, xs = np.nonzero(cov == 0)
-    ax.plot(
-        xs,
-        ys,
-        linestyle="none",
-        marker="x",
-        color=PALETTE.ink,
-        markersize=max(3.0, min(9.0, 160 / max(cat.shape))),
-    )
+    panel.cross_out(xs, ys, max(cat.shape))
     if counts if counts is not None else max(cat.shape) <= 24:
         panel.values(
             {(r, c): str(cov[r, c]) for r in range(cat.shape[0]) for c in range(cat.shape[1])},

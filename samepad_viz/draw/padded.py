@@ -6,7 +6,6 @@ from matplotlib.axes import Axes
 
 from ._canvas import _fit_height, _new_figure, _Panel, _value_texts
 from ._plan import Drawn, _padded_categories, _padding_read_back, _plan, _side_caption
-from .palette import PALETTE
 
 
 def draw_padded_input(
@@ -31,17 +30,17 @@ def draw_padded_input(
     cat, origin = _padded_categories(plan.size, plan.pads)
     panel = _Panel(ax)
     panel.set_grid(cat, origin)
-    panel.box("input", (-0.5, -0.5, plan.size[1], plan.size[0]), colour=PALETTE.previous, width=1.5)
+    panel.outline_input(plan.size[1], plan.size[0])
     if values is not None:
         panel.values(_value_texts(values, plan.size, plan.pads, plan.ndim))
     sides = _padding_read_back(cat, origin, plan.size, plan.ndim)
     panel.caption.set_text(_side_caption(sides))
-    shape = "×".join(map(str, plan.size[2 - plan.ndim :]))
+    shape = "×".join(map(str, plan.in_shape))
     ax.set_title(title if title is not None else f"input {shape}, padded")
     ax.samepad = Drawn(
         "padded_input",
         plan.ndim,
-        plan.size[2 - plan.ndim :],
+        plan.in_shape,
         sides,
         categories=cat,
         origin=origin[2 - plan.ndim :],

@@ -210,7 +210,7 @@ class TransposedFigure:
             panel.set_grid(grid, (0, lo), rgba=rgba)
             # long rows: fill the panel's height rather than keep cells square and tiny
             panel.ax.set_aspect("auto" if hi - lo + 1 > 40 else "equal")
-            panel.box("input", (-0.5, -0.5, spread, 1), colour=PALETTE.previous, width=1.5)
+            panel.outline_input(spread, 1)
             panel.box(
                 "window",
                 (window[0] - 0.5, -0.5, window[-1] - window[0] + 1, 2),

@@ -9,8 +9,7 @@ from ._canvas import _Bands, _new_figure, _Panel, _png, _value_texts
 from ._plan import (
     Drawn,
     _cells,
-    _padded_categories,
-    _padding_read_back,
+    _padded_input,
     _paint_window,
     _plan,
     _pos_text,
@@ -59,16 +58,12 @@ class WindowFigure:
     ) -> Drawn:
         plan = _plan(size, kernel_size, stride, padding, dilation, ceil_mode)
         pos = _position(plan, position)
-        extent = (plan.lo_hi(0), plan.lo_hi(1))
-        cat, origin = _padded_categories(plan.size, plan.pads, extent)
-        sides = _padding_read_back(cat, origin, plan.size, plan.ndim)
+        cat, origin, sides = _padded_input(plan)
         _paint_window(cat, origin, plan, pos)
         window = _cells(np.isin(cat, (WINDOW, WINDOW_PADDING)), origin, plan.ndim)
         self.input.set_grid(cat, origin)
-        self.input.box(
-            "input", (-0.5, -0.5, plan.size[1], plan.size[0]), colour=PALETTE.previous, width=1.5
-        )
-        self.input.box("window", _span(plan, pos), colour=PALETTE.window, style="--", width=2.5)
+        self.input.outline_input(plan.size[1], plan.size[0])
+        self.input.outline_window(_span(plan, pos))
         prev = _previous(plan, pos)
         previous_cells, step = frozenset(), None
         if prev is None:
@@ -93,7 +88,7 @@ class WindowFigure:
         if values is not None:
             self.input.values(_value_texts(values, plan.size, plan.pads, plan.ndim))
         self.input.caption.set_text(_side_caption(sides))
-        in_shape = "×".join(map(str, plan.size[2 - plan.ndim :]))
+        in_shape = "×".join(map(str, plan.in_shape))
         self.input.title.set_text(
             f"input {in_shape} + padding, window of output {_pos_text(plan, pos)}"
         )
@@ -104,14 +99,12 @@ class WindowFigure:
         out_shape = " × ".join(map(str, plan.out_shape))
         self.output.title.set_text(f"output {out_shape}")
         self.formula.set_text(f"output size {plan.formula_text()}")
-        if self._bands is not None and plan.ndim == 1:
-            self._bands.fit()
-        elif self._bands is not None:
-            self._bands.restore()
+        if self._bands is not None:
+            self._bands.follow(plan.ndim)
         self.description = Drawn(
             "window",
             plan.ndim,
-            plan.size[2 - plan.ndim :],
+            plan.in_shape,
             sides,
             plan.out_shape,
             _user_pos(plan, pos),
