@@ -116,11 +116,10 @@ def cmd_lab(extra: list[str]) -> None:
     ensure_venv()
     env = test_env()
     env.pop("MPLBACKEND")
-    os.execve(
-        str(BIN / "jupyter"),
-        [str(BIN / "jupyter"), "lab", f"--ServerApp.root_dir={ROOT / 'notebooks'}", *extra],
-        env,
-    )
+    args = [str(BIN / "jupyter"), "lab", f"--ServerApp.root_dir={ROOT / 'notebooks'}"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        args.append("--allow-root")  # containers and Binder-like machines run as root
+    os.execve(args[0], [*args, *extra], env)
 
 
 def main(argv: list[str]) -> None:
