@@ -1,11 +1,9 @@
 """The explorers driven as a person would drive them, without a browser."""
 
-import html
 import io
-import re
-import textwrap
 
 import pytest
+from helpers import assert_label_follows, commented_out, pane_text
 from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
@@ -40,19 +38,6 @@ def formula_label(v: dict) -> str:
         f"output {out} × {out}; the window of output ({row}, {col}) reads "
         f"rows {cells[row]} and columns {cells[col]} (outside 0…{v['size'] - 1}: padding)"
     )
-
-
-def commented_out(line: str, err: str, hint: str = "") -> str:
-    """A PyTorch line that would fail: commented out, the reason wrapped at spaces."""
-    reason = textwrap.wrap(
-        f"does not work: {err}",
-        78,
-        initial_indent="# ",
-        subsequent_indent="# ",
-        break_long_words=False,
-        break_on_hyphens=False,
-    )
-    return "\n".join([f"# {line}", *reason, *([f"# {hint}"] if hint else [])])
 
 
 def same_label(v: dict) -> str:
@@ -218,10 +203,7 @@ controls_formula = st.fixed_dictionaries(
 
 @given(steps=st.lists(controls_formula, min_size=1, max_size=4))
 def test_formula_label_always_matches_the_controls(formula, steps):
-    for step in steps:
-        formula.set(**step)
-        assert formula.text == formula_label(formula.values)
-    assert formula.render_png().startswith(b"\x89PNG")  # the last possible state draws
+    assert_label_follows(formula, steps, formula_label)
 
 
 # ---------------------------------------------------------------------------------------
@@ -285,11 +267,6 @@ def test_same_explorer_invalid_kernel_shows_message(same):
     assert same.text.startswith("Not possible: kernel_size 9 is larger than the padded input 2")
 
 
-def _code(pane) -> str:
-    """The code an HTML pane shows, as a learner would copy it."""
-    return html.unescape(re.sub(r"<[^>]+>", "", pane.value))
-
-
 @pytest.mark.parametrize(
     ("setting", "tried"),
     [
@@ -307,9 +284,11 @@ def _code(pane) -> str:
 def test_same_explorer_code_panes_follow_the_controls_when_impossible(same, setting, tried):
     """Nothing copyable from the panes disagrees with the sliders (browser report)."""
     same.set(framework="keras", size=8, kernel_size=3, stride=1, padding=1, dilation=1)
-    assert "ZeroPad2d" not in _code(same.torch_code) and "padding=1" in _code(same.torch_code)
+    assert "ZeroPad2d" not in pane_text(same.torch_code) and "padding=1" in pane_text(
+        same.torch_code
+    )
     same.set(**setting)
-    keras, torch = _code(same.keras_code), _code(same.torch_code)
+    keras, torch = pane_text(same.keras_code), pane_text(same.torch_code)
     k, s = same.values["kernel_size"], same.values["stride"]
     assert keras == f"keras.layers.Conv2D(filters, kernel_size={k}, strides={s}, padding='same')"
     lines = torch.splitlines()
@@ -354,7 +333,4 @@ controls_same = st.fixed_dictionaries(
 
 @given(steps=st.lists(controls_same, min_size=1, max_size=4))
 def test_same_label_always_matches_the_controls(same, steps):
-    for step in steps:
-        same.set(**step)
-        assert same.text == same_label(same.values)
-    assert same.render_png().startswith(b"\x89PNG")
+    assert_label_follows(same, steps, same_label)

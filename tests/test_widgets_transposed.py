@@ -4,13 +4,11 @@ Labels are recomputed here from samepad_viz.arithmetic for the values the contro
 Hypothesis example counts come from the profile in tests/conftest.py.
 """
 
-import html
 import io
-import re
-import textwrap
 
 import numpy as np
 import pytest
+from helpers import assert_label_follows, commented_out, pane_text
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -65,15 +63,7 @@ def transposed_label(v: dict) -> str:
     try:
         out = transposed_output_size(w, k, s, *args, d)
     except ValueError as err:  # the code pane shows the failing line commented out
-        reason = textwrap.wrap(
-            f"does not work: {err}",
-            78,
-            initial_indent="# ",
-            subsequent_indent="# ",
-            break_long_words=False,
-            break_on_hyphens=False,
-        )
-        refused = "\n".join(["# " + code.replace("\n", "\n# "), *reason])
+        refused = commented_out(code, str(err))
         return "\n".join([f"Not possible: {err}", "", "PyTorch:", refused])
     conv = transposed_as_convolution(w, k, s, *args, d)[1]
     shape = "the same size as Keras" if out == keras_out else f"Keras has {keras_out}"
@@ -155,7 +145,7 @@ def test_an_empty_output_says_why_and_keeps_the_picture(transposed):
     transposed.set(size=1, padding=1)
     assert transposed.text.startswith("Not possible: padding 1 + 1 removes the whole output")
     assert transposed.render_png() == picture
-    code = html.unescape(re.sub(r"<[^>]+>", "", transposed.torch_code.value)).splitlines()
+    code = pane_text(transposed.torch_code).splitlines()
     assert all(line.startswith("# ") for line in code)  # nothing to copy that would fail
     assert "kernel_size=2, stride=1, padding=1" in code[0] and "does not work" in code[1]
 
@@ -187,10 +177,7 @@ controls_transposed = st.fixed_dictionaries(
 
 @given(steps=st.lists(controls_transposed, min_size=1, max_size=3))
 def test_transposed_label_always_matches_the_controls(transposed, steps):
-    for step in steps:
-        transposed.set(**step)
-        assert transposed.text == transposed_label(transposed.values)
-    assert transposed.render_png().startswith(b"\x89PNG")
+    assert_label_follows(transposed, steps, transposed_label)
 
 
 # ---------------------------------------------------------------------------------------
@@ -239,10 +226,7 @@ controls_inverse = st.fixed_dictionaries(
 
 @given(steps=st.lists(controls_inverse, min_size=1, max_size=3))
 def test_inverse_label_always_matches_the_controls(inverse, steps):
-    for step in steps:
-        inverse.set(**step)
-        assert inverse.text == inverse_label(inverse.values)
-    assert inverse.render_png().startswith(b"\x89PNG")
+    assert_label_follows(inverse, steps, inverse_label)
 
 
 def test_inverse_picture_fits_its_rows_at_the_explorers_size(inverse):
