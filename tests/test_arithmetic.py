@@ -18,6 +18,14 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from helpers import (
+    KERAS_NUMPY2_WARNINGS,
+    TOLERANCE,
+    as_int_when_square,
+    pairs,
+    random_array,
+)
+from helpers_keras import nchw_to_nhwc, nhwc_to_nchw, run_keras
 from hypothesis import given
 from hypothesis import strategies as st
 from torch import nn
@@ -33,22 +41,7 @@ from samepad_viz.arithmetic import (
     window_indices,
 )
 
-# Keras 3.15 reading torch tensors through NumPy 2 warns on every weight or output read.
-pytestmark = pytest.mark.filterwarnings(
-    "ignore:__array__ implementation doesn't accept a copy keyword:DeprecationWarning"
-)
-
-TOLERANCE = {"rtol": 1e-5, "atol": 1e-5}
-
-
-@pytest.fixture(autouse=True, scope="module")
-def one_torch_thread():
-    """These tensors are tiny: one thread is faster, and on a busy 2-core machine oneDNN's
-    two-thread parallel regions stall for tens of milliseconds per convolution."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = [KERAS_NUMPY2_WARNINGS, pytest.mark.usefixtures("one_torch_thread")]
 
 
 sizes = st.integers(1, 20)
@@ -58,37 +51,6 @@ dilations = st.integers(1, 3)
 paddings = st.integers(0, 4)
 channels = st.integers(1, 3)
 seeds = st.integers(0, 2**32 - 1)
-
-
-def pairs(strategy):
-    return st.tuples(strategy, strategy)
-
-
-def as_int_when_square(value):
-    """``(3, 3)`` → ``3``: exercises the one-value-for-all-dimensions form as well."""
-    return value[0] if len(set(value)) == 1 else value
-
-
-def random_array(seed, shape):
-    return np.random.default_rng(seed).standard_normal(shape).astype(np.float32)
-
-
-def run_keras(layer, x, seed=None):
-    """Build ``layer`` for ``x``; give a conv layer a random bias; return its output."""
-    layer.build(x.shape)
-    weights = layer.get_weights()
-    if len(weights) == 2:
-        kernel, bias = weights
-        layer.set_weights([kernel, random_array(seed, bias.shape)])
-    return keras.ops.convert_to_numpy(layer(x))
-
-
-def nhwc_to_nchw(x):
-    return torch.from_numpy(x).permute(0, 3, 1, 2)
-
-
-def nchw_to_nhwc(t):
-    return t.permute(0, 2, 3, 1).numpy()
 
 
 def keras_conv2d_weights(layer):

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from helpers import KERAS_NUMPY2_WARNINGS
 
 from samepad_viz.arithmetic import (
     causal_padding,
@@ -31,10 +32,7 @@ NOTEBOOK = (
     Path(__file__).resolve().parent.parent / "notebooks" / "05_transposed_causal_inverse.ipynb"
 )
 
-# Keras 3.15 reading torch tensors through NumPy 2 warns on every weight or output read.
-pytestmark = pytest.mark.filterwarnings(
-    "ignore:__array__ implementation doesn't accept a copy keyword:DeprecationWarning"
-)
+pytestmark = KERAS_NUMPY2_WARNINGS
 
 
 def _out(capsys) -> str:

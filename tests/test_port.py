@@ -13,13 +13,11 @@ import keras
 import numpy as np
 import pytest
 import torch
+from helpers_keras import assert_port_matches, exec_source
 from keras import layers as L
 from torch import nn
 
 from samepad_viz import arithmetic, layers, port
-
-RTOL = 1e-5  # relative to the output's magnitude
-
 
 # ---------------------------------------------------------------------------------------
 # references
@@ -70,30 +68,10 @@ def child(module, i):
     return list(module.children())[i]
 
 
-def to_nchw(x):
-    return torch.from_numpy(np.ascontiguousarray(np.moveaxis(x, -1, 1) if x.ndim > 2 else x))
-
-
-def to_nhwc(y):
-    y = y.detach().numpy()
-    return np.moveaxis(y, 1, -1) if y.ndim > 2 else y
-
-
 def assert_close(torch_module, model, x, ref=None):
+    """Against the layer-by-layer reference (TensorFlow's definition where Keras is wrong)."""
     ref = keras_reference(model, x) if ref is None else ref
-    with torch.no_grad():
-        got = to_nhwc(torch_module.eval()(to_nchw(x)))
-    assert got.shape == ref.shape
-    scale = max(1.0, float(np.abs(ref).max()))
-    diff = float(np.abs(got - ref).max())
-    assert diff <= RTOL * scale, f"max abs diff {diff:.3g} > {RTOL * scale:.3g}"
-    return diff
-
-
-def exec_source(source):
-    namespace = {}
-    exec(compile(source, "<ported>", "exec"), namespace)
-    return namespace["model"]
+    return assert_port_matches(torch_module, x, ref)
 
 
 def randomise_batch_norms(model, rng):

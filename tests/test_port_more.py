@@ -19,41 +19,21 @@ import keras
 import numpy as np
 import pytest
 import torch
+from helpers import KERAS_NUMPY2_WARNINGS
+from helpers_keras import RTOL, assert_port_matches, exec_source, to_nchw, to_nhwc
 from keras import layers as L
 
 from samepad_viz import layers, port
 
-pytestmark = pytest.mark.filterwarnings(
-    "ignore:__array__ implementation doesn't accept a copy keyword:DeprecationWarning"
-)
+pytestmark = KERAS_NUMPY2_WARNINGS
 
-RTOL = 1e-5  # relative to the output's magnitude
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def to_nchw(x):
-    return torch.from_numpy(np.ascontiguousarray(np.moveaxis(x, -1, 1) if x.ndim > 2 else x))
-
-
-def to_nhwc(y):
-    y = y.detach().numpy()
-    return np.moveaxis(y, 1, -1) if y.ndim > 2 else y
-
-
 def max_diff(torch_module, model, x):
+    """Against the whole Keras model (none of these layers is one Keras-on-torch gets wrong)."""
     ref = keras.ops.convert_to_numpy(model(x, training=False))
-    with torch.no_grad():
-        got = to_nhwc(torch_module.eval()(to_nchw(x)))
-    assert got.shape == ref.shape
-    diff = float(np.abs(got - ref).max())
-    assert diff <= RTOL * max(1.0, float(np.abs(ref).max())), f"max abs diff {diff:.3g}"
-    return diff
-
-
-def exec_source(source):
-    namespace = {}
-    exec(compile(source, "<ported>", "exec"), namespace)
-    return namespace["model"]
+    return assert_port_matches(torch_module, x, ref)
 
 
 def check_everything(model, x):

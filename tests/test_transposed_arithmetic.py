@@ -15,6 +15,14 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from helpers import (
+    KERAS_NUMPY2_WARNINGS,
+    TOLERANCE,
+    as_int_when_square,
+    pairs,
+    random_array,
+)
+from helpers_keras import nchw_to_nhwc, nhwc_to_nchw, run_keras
 from hypothesis import given
 from hypothesis import strategies as st
 from torch import nn
@@ -31,21 +39,7 @@ from samepad_viz.arithmetic import (
     transposed_output_size,
 )
 
-# Keras 3.15 reading torch tensors through NumPy 2 warns on every weight or output read.
-pytestmark = pytest.mark.filterwarnings(
-    "ignore:__array__ implementation doesn't accept a copy keyword:DeprecationWarning"
-)
-
-TOLERANCE = {"rtol": 1e-5, "atol": 1e-5}
-
-
-@pytest.fixture(autouse=True, scope="module")
-def one_torch_thread():
-    """Tiny tensors on a busy 2-core machine: one thread is faster (see test_arithmetic)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = [KERAS_NUMPY2_WARNINGS, pytest.mark.usefixtures("one_torch_thread")]
 
 
 sizes = st.integers(1, 12)
@@ -57,39 +51,10 @@ channels = st.integers(1, 3)
 seeds = st.integers(0, 2**32 - 1)
 
 
-def pairs(strategy):
-    return st.tuples(strategy, strategy)
-
-
-def as_int_when_square(value):
-    """``(3, 3)`` → ``3``: exercises the one-value-for-all-dimensions form as well."""
-    return value[0] if len(set(value)) == 1 else value
-
-
-def random_array(seed, shape):
-    return np.random.default_rng(seed).standard_normal(shape).astype(np.float32)
-
-
-def run_keras(layer, x, seed):
-    """Build ``layer`` for ``x``, give it a random bias, return its output as NumPy."""
-    layer.build(x.shape)
-    kernel, bias = layer.get_weights()
-    layer.set_weights([kernel, random_array(seed, bias.shape)])
-    return keras.ops.convert_to_numpy(layer(x))
-
-
 def keras_transposed_weights(layer):
     """Keras transposed kernel (kh, kw, out, in) → torch ConvTranspose2d (in, out, kh, kw)."""
     kernel, bias = layer.get_weights()
     return torch.from_numpy(kernel).permute(3, 2, 0, 1), torch.from_numpy(bias)
-
-
-def nhwc_to_nchw(x):
-    return torch.from_numpy(x).permute(0, 3, 1, 2)
-
-
-def nchw_to_nhwc(t):
-    return t.detach().permute(0, 2, 3, 1).numpy()
 
 
 def crop(y, crops):

@@ -1,0 +1,60 @@
+"""Keras and torch helpers shared by the tests that check against the real thing
+(``from helpers_keras import …``): running a Keras layer, moving between channels-last and
+channels-first, and checking a PyTorch port against a Keras reference."""
+
+import keras
+import numpy as np
+import torch
+from helpers import random_array
+
+RTOL = 1e-5  # a port's tolerance, relative to the output's magnitude
+
+
+def run_keras(layer, x, seed=None):
+    """Build ``layer`` for ``x``; give a conv layer a random bias; return its output."""
+    layer.build(x.shape)
+    weights = layer.get_weights()
+    if len(weights) == 2:
+        kernel, bias = weights
+        layer.set_weights([kernel, random_array(seed, bias.shape)])
+    return keras.ops.convert_to_numpy(layer(x))
+
+
+def nhwc_to_nchw(x):
+    return torch.from_numpy(x).permute(0, 3, 1, 2)
+
+
+def nchw_to_nhwc(t):
+    return t.detach().permute(0, 2, 3, 1).numpy()
+
+
+# ---------------------------------------------------------------------------------------
+# ports: any rank (a Dense layer's 2-D output stays as it is)
+# ---------------------------------------------------------------------------------------
+
+
+def to_nchw(x):
+    return torch.from_numpy(np.ascontiguousarray(np.moveaxis(x, -1, 1) if x.ndim > 2 else x))
+
+
+def to_nhwc(y):
+    y = y.detach().numpy()
+    return np.moveaxis(y, 1, -1) if y.ndim > 2 else y
+
+
+def assert_port_matches(torch_module, x, ref):
+    """The ported module on ``x`` (NHWC) is within RTOL of ``ref``; returns the max difference."""
+    with torch.no_grad():
+        got = to_nhwc(torch_module.eval()(to_nchw(x)))
+    assert got.shape == ref.shape
+    scale = max(1.0, float(np.abs(ref).max()))
+    diff = float(np.abs(got - ref).max())
+    assert diff <= RTOL * scale, f"max abs diff {diff:.3g} > {RTOL * scale:.3g}"
+    return diff
+
+
+def exec_source(source):
+    """Run ported source; its ``model``."""
+    namespace = {}
+    exec(compile(source, "<ported>", "exec"), namespace)
+    return namespace["model"]
