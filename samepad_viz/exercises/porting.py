@@ -53,6 +53,11 @@ def _is_number(value) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
+def _is_ordered(answer) -> bool:
+    """A tuple-like answer: iterable, and not a string, a mapping or a set (no order)."""
+    return not isinstance(answer, (str, bytes, dict, set)) and hasattr(answer, "__iter__")
+
+
 def _same(a: float, b: float) -> bool:
     return abs(a - b) <= _REL * max(abs(a), abs(b), 1e-12)
 
@@ -78,7 +83,7 @@ def check_kernel_permutation(answer) -> Feedback:
             "permute(a, b, c, d) puts old axis a first, old axis b second, … PyTorch wants "
             "the output channels first: where are they in (kh, kw, in, out)?",
         )
-    if isinstance(answer, (str, bytes, dict, set)) or not hasattr(answer, "__iter__"):
+    if not _is_ordered(answer):
         return _say(
             False,
             f"give four axis numbers such as (0, 1, 2, 3), got {type(answer).__name__} {answer!r}.",
@@ -135,7 +140,7 @@ def check_bn_settings(answer) -> Feedback:
             "Keras' momentum weights the OLD statistics, PyTorch's the NEW batch. And which "
             "epsilon does Keras use when none is given — is it PyTorch's default?",
         )
-    if isinstance(answer, (str, bytes, dict, set)) or not hasattr(answer, "__iter__"):
+    if not _is_ordered(answer):
         return _say(
             False,
             f"give a pair (momentum, eps) such as (0.5, 1e-4), got {type(answer).__name__} "
