@@ -99,7 +99,7 @@ def cmd_test(extra: list[str]) -> None:
         env["SAMEPAD_NO_BROWSER"] = why_not
         say(f"browser tests will be skipped: {why_not}")
     check(PY, "-m", "ruff", "check", ".")
-    pytest("tests", "-n", "2", "--dist", "loadfile", *extra, env=env)
+    pytest("tests", "samepad_viz", "-n", "2", "--dist", "loadfile", *extra, env=env)
     pytest(
         "--nbval",
         "--nbval-current-env",
