@@ -281,7 +281,34 @@ def test_keras_average_pooling_agrees_when_edge_windows_cover_one_real_cell():
 def test_plan_routes(size, kernel, stride, conv_route, pool_route):
     assert Conv2dSame(1, 1, kernel, stride).plan(*size).route == conv_route
     assert MaxPool2dSame(kernel, stride).plan(*size).route == pool_route
-    assert AvgPool2dSame(kernel, stride).plan(*size).route == pool_route
+    # average pooling sums by convolution where the only uneven splits are at stride 1
+    avg_route = "sum" if pool_route == "slice" else pool_route
+    assert AvgPool2dSame(kernel, stride).plan(*size).route == avg_route
+
+
+@pytest.mark.parametrize(
+    ("size", "kernel", "stride"),
+    [
+        ((6, 6), (2, 2), (1, 1)),
+        ((7, 9), (2, 3), (1, 1)),
+        ((9, 8), (4, 4), (1, 1)),
+        ((7, 8), (4, 2), (1, 2)),  # rows sliced, columns strided but symmetric
+        ((1, 1), (6, 6), (1, 1)),
+    ],
+)
+def test_avg_sum_route_is_the_definition_in_float32_and_float64(monkeypatch, size, kernel, stride):
+    pool = AvgPool2dSame(kernel, stride)
+    assert pool.plan(*size).route == "sum"
+    x = random_input((2, 3, *size), 9, dtype=torch.float64)
+    want = pool_definition(x.numpy(), kernel, stride, "avg")
+    np.testing.assert_allclose(pool(x).numpy(), want, rtol=1e-12, atol=1e-12)  # avg_pool2d
+    # float32 on the CPU sums by a depthwise convolution of ones, never avg_pool2d
+    monkeypatch.setattr(layers_module.pool.F, "avg_pool2d", None)
+    x32 = x.float().requires_grad_()
+    y = pool(x32)
+    np.testing.assert_allclose(y.detach().numpy(), want, rtol=1e-6, atol=1e-6)
+    y.sum().backward()
+    assert x32.grad.sum().item() == pytest.approx(y.numel(), rel=1e-5)
 
 
 def test_symmetric_split_passes_padding_to_the_op_without_f_pad(monkeypatch):

@@ -21,12 +21,12 @@ from ._arguments import Pair
 class _Plan(NamedTuple):
     """How one layer reaches Keras' 'same' for one input size (all plain ints)."""
 
-    route: str  # "symmetric", "slice", "ceil", "pad" or a "+"-join of them
+    route: str  # "symmetric", "slice", "ceil", "pad", a "+"-join of them, or "sum" (avg)
     padding: Pair  # the op's own padding= (symmetric per dimension)
     pad: tuple[int, int, int, int] | None  # F.pad (left, right, top, bottom), or None
     ceil_mode: bool  # pooling only
     crop: Pair  # output rows / columns to drop at the start (0 or 1)
-    counts: tuple[tuple[int, ...], tuple[int, ...]] | None  # avg fallback: real cells
+    counts: tuple[tuple[int, ...], tuple[int, ...]] | None  # avg "sum"/"pad": real cells
 
 
 def _route_name(routes) -> str:
@@ -90,6 +90,9 @@ def _pool_plan(
     """Plan for a pooling layer: no copy of the input whenever PyTorch allows it.
 
     ``copy_free=False`` forces the explicit-pad fallback (for tests and benchmarks).
+    Average pooling whose only uneven dimensions are at stride 1 takes the route
+    ``"sum"``: the ``"slice"`` padding and crop, with the real cells per window in
+    ``counts`` (see :class:`~samepad_viz.layers.AvgPool2dSame`).
 
     >>> _pool_plan((30, 30), (2, 2), (2, 2), False).route   # 30 = 15·2: no padding
     'symmetric'
@@ -99,6 +102,9 @@ def _pool_plan(
     >>> p = _pool_plan((8, 8), (2, 2), (1, 1), False)       # split (0, 1): pad 1, drop 1
     >>> p.route, p.padding, p.crop
     ('slice', (1, 1), (1, 1))
+    >>> p = _pool_plan((3, 4), (2, 3), (1, 1), True)        # rows (0, 1), columns (1, 1)
+    >>> p.route, p.padding, p.crop, p.counts
+    ('sum', (1, 1), (1, 0), ((2, 2, 1), (2, 3, 3, 2)))
     """
     splits = same_padding(size, kernel_size, stride)
     padding, crop, routes = _split_routes(splits, stride, "ceil")
@@ -110,18 +116,24 @@ def _pool_plan(
         and _plan_size(plan, size, kernel_size, stride)
         == keras_output_size(size, kernel_size, stride, "same")
     ):
+        if average and plan.route == "slice":
+            plan = plan._replace(route="sum", counts=_real_cells(size, kernel_size, stride, splits))
+            _check_plan(plan, size, kernel_size, stride, (1, 1))
         return plan
     # Fallback (not reached for 'same' splits, kept for safety): explicit pad of the split.
     pad = (*splits[1], *splits[0])
-    counts = None
-    if average:
-        counts = tuple(
-            tuple(sum(0 <= i < w for i in window) for window in window_indices(w, k, s, split))
-            for w, k, s, split in zip(size, kernel_size, stride, splits, strict=True)
-        )
+    counts = _real_cells(size, kernel_size, stride, splits) if average else None
     plan = _Plan("pad", (0, 0), pad, False, (0, 0), counts)
     _check_plan(plan, size, kernel_size, stride, (1, 1))
     return plan
+
+
+def _real_cells(size, kernel_size, stride, splits) -> tuple[tuple[int, ...], ...]:
+    """Per dimension, how many real (not padded) cells each window of the split covers."""
+    return tuple(
+        tuple(sum(0 <= i < w for i in window) for window in window_indices(w, k, s, split))
+        for w, k, s, split in zip(size, kernel_size, stride, splits, strict=True)
+    )
 
 
 def _plan_size(plan: _Plan, size, kernel_size, stride, dilation=(1, 1)) -> tuple[int, ...]:
