@@ -5,8 +5,10 @@
     python3 dev.py test    set up what is missing, then run every test
 
 "Set up" means: a virtual environment in .venv with this package and its test
-dependencies (re-installed when pyproject.toml changes), and — for the browser tests,
-where this machine is Debian and we are root — Chromium from apt-get. Standard library only.
+dependencies (re-installed when pyproject.toml or constraints.txt changes; torch pinned by
+constraints.txt to the CPU build the tests run on), JupyterLab's settings overrides from
+jupyter-settings/ (no news prompt), and — for the browser tests, where this machine is
+Debian and we are root — Chromium from apt-get. Standard library only.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".samepad-installed"
+CONSTRAINTS = ROOT / "constraints.txt"
+LAB_OVERRIDES = ROOT / "jupyter-settings" / "overrides.json"
 CHROMIUM = Path("/usr/bin/chromium")
 
 
@@ -42,15 +46,36 @@ def check(*args, **kwargs) -> None:
         sys.exit(code)
 
 
+def install_lab_overrides(prefix: Path) -> Path:
+    """Copy jupyter-settings/overrides.json to where JupyterLab reads it in ``prefix``.
+
+    JupyterLab applies ``<prefix>/share/jupyter/lab/settings/overrides.json`` as the
+    default settings of every user: here, "never fetch news" (no prompt over the first
+    picture) and no update check. Binder's postBuild does the same for its environment.
+    """
+    target = prefix / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(LAB_OVERRIDES, target)
+    return target
+
+
 def ensure_venv() -> None:
     """Create .venv and install the package with its test extras when anything changed."""
-    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    digest = hashlib.sha256()
+    for path in (ROOT / "pyproject.toml", CONSTRAINTS):
+        digest.update(path.read_bytes())
+    wanted = digest.hexdigest()
     if STAMP.exists() and STAMP.read_text().strip() == wanted and PY.exists():
+        install_lab_overrides(VENV)
         return
     if not PY.exists():
         say(f"creating a virtual environment in {VENV.name}/")
         venv.EnvBuilder(with_pip=True).create(VENV)
-    check(PY, "-m", "pip", "install", "--disable-pip-version-check", "-q", "-e", ".[test]")
+    check(
+        PY, "-m", "pip", "install", "--disable-pip-version-check", "-q",
+        "-c", CONSTRAINTS.name, "-e", ".[test]",
+    )
+    install_lab_overrides(VENV)
     STAMP.write_text(wanted + "\n")
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import importlib.metadata as md
+import importlib.util
 import json
 import re
 import subprocess
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
@@ -67,8 +69,53 @@ def test_environment_yml_is_conda_forge_cpu_pytorch_and_pins_python_minor():
     assert python and re.fullmatch(r"python=3\.\d+", python[0]), python
 
 
-def test_torch_is_pinned_to_the_cpu_build_on_disk():
-    assert "torch==2.13.0" in PYPROJECT["project"]["dependencies"]
+TESTED_TORCH = "2.13.0"  # the CPU build on this machine's disk
+
+
+def _torch_requirement() -> Requirement:
+    (torch,) = [
+        Requirement(r) for r in PYPROJECT["project"]["dependencies"] if _name(r) == "torch"
+    ]
+    return torch
+
+
+def test_package_declares_a_torch_range_so_a_users_own_torch_stays():
+    spec = _torch_requirement().specifier
+    assert spec.contains(TESTED_TORCH), f"torch{spec} excludes the tested {TESTED_TORCH}"
+    assert not any(s.operator in ("==", "===", "~=") for s in spec), f"torch{spec} is a pin"
+    assert spec.contains("2.6.0") and spec.contains("2.14.1"), f"torch{spec} is too narrow"
+
+
+def test_dev_py_and_ci_pin_the_tested_torch_through_constraints_txt():
+    lines = [
+        ln.strip()
+        for ln in (ROOT / "constraints.txt").read_text().splitlines()
+        if ln.strip() and not ln.startswith("#")
+    ]
+    assert f"torch=={TESTED_TORCH}" in lines
+    dev = (ROOT / "dev.py").read_text()
+    assert '"-c", CONSTRAINTS.name' in dev and 'ROOT / "constraints.txt"' in dev
+
+
+def test_binder_environment_pins_the_tested_torch():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    deps = [d for d in env["dependencies"] if isinstance(d, str)]
+    assert f"pytorch-cpu={TESTED_TORCH}" in [d.split("#")[0].strip() for d in deps]
+
+
+def test_jupyterlab_overrides_never_ask_about_news_and_are_installed(tmp_path):
+    overrides = json.loads((ROOT / "jupyter-settings" / "overrides.json").read_text())
+    notification = overrides["@jupyterlab/apputils-extension:notification"]
+    assert notification == {"fetchNews": "false", "checkForUpdates": False}
+    spec = importlib.util.spec_from_file_location("dev", ROOT / "dev.py")
+    dev = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(dev)
+    written = dev.install_lab_overrides(tmp_path)
+    assert written == tmp_path / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    assert json.loads(written.read_text()) == overrides
+    post_build = (ROOT / "postBuild").read_text()
+    assert "cp jupyter-settings/overrides.json" in post_build
+    assert "share/jupyter/lab/settings" in post_build
 
 
 def _imports_in(source: str) -> set[str]:

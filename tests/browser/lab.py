@@ -33,6 +33,7 @@ from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
+LAB_OVERRIDES = ROOT / "jupyter-settings" / "overrides.json"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -183,13 +184,14 @@ def _kernelspec(data_dir: Path) -> None:
     )
 
 
-def _quiet_settings(settings_dir: Path) -> None:
-    """No "get notified about Jupyter news?" toast over the notebook, no update checks."""
-    plugin = settings_dir / "@jupyterlab" / "apputils-extension"
-    plugin.mkdir(parents=True)
-    (plugin / "notification.jupyterlab-settings").write_text(
-        json.dumps({"fetchNews": "false", "checkForUpdates": False})
-    )
+def _shipped_overrides(app_settings_dir: Path) -> None:
+    """The repository's own JupyterLab overrides (what dev.py and Binder install).
+
+    They are what keeps the "get notified about Jupyter news?" prompt away from users, so
+    the browser tests run with exactly that file and no settings of their own.
+    """
+    app_settings_dir.mkdir(parents=True)
+    shutil.copyfile(LAB_OVERRIDES, app_settings_dir / "overrides.json")
 
 
 @contextlib.contextmanager
@@ -214,7 +216,7 @@ def jupyterlab(
         for name, nb in (extra_notebooks or {}).items():
             (root / name).write_text(json.dumps(nb))
         _kernelspec(tmp / "data")
-        _quiet_settings(tmp / "settings")
+        _shipped_overrides(tmp / "app-settings")
         env = dict(os.environ)
         env.pop("MPLBACKEND", None)  # Agg would hide every inline figure
         env.update(
@@ -239,7 +241,7 @@ def jupyterlab(
             "--ServerApp.port_retries=0",
             f"--ServerApp.root_dir={root}",
             f"--IdentityProvider.token={token}",
-            "--LabApp.news_url=None",
+            f"--LabApp.app_settings_dir={tmp / 'app-settings'}",
         ]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             args.append("--allow-root")

@@ -103,6 +103,8 @@ def test_notebook_runs_clean_in_jupyterlab(name, lab_server, tab):
     (ARTIFACTS / f"{name.removesuffix('.ipynb')}-stderr.txt").write_text("\n".join(stderr))
 
     assert not tab.errors, f"uncaught JavaScript errors on the page: {tab.errors}"
+    prompts = page.get_by_text("Jupyter news").count()
+    assert prompts == 0, "the 'get notified about official Jupyter news?' prompt is showing"
 
     not_run = [
         i for i, c in _code_cells(ran) if _source(c).strip() and c["execution_count"] is None
