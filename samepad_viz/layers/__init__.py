@@ -24,14 +24,13 @@ cheapest exact route, per dimension:
 * ``after == before + 1`` at stride 1 (even effective kernels): the op runs with the
   symmetric ``padding=after`` and the first output row/column is dropped (window ``i``
   of the split is window ``i + 1`` of the symmetric padding). The result is a view: no
-  copy of the input; the price is one extra output row/column. In
-  ``benchmarks/layers.py`` that beats ``F.pad`` on every call for the convolution
-  (0.89-1.00×) and max pooling (0.98-0.99×) and halves the memory. Average pooling in
-  float32 on the CPU goes further (route ``"sum"``): the window sums come from a
-  depthwise convolution by ones on the same padding, divided in place by a cached map of
-  real cells per window — 0.11-0.22× an exact pad-and-divide (PyTorch's NCHW
-  ``avg_pool2d`` is a scalar loop; with its extra windows the plain slice was 3-6 %
-  slower than pad-and-divide at 32×32 and 33×33).
+  copy of the input; the price is one extra output row/column, and the input's memory
+  is not doubled. Average pooling in float32 on the CPU goes further (route ``"sum"``):
+  the window sums come from a depthwise convolution by ones on the same padding, divided
+  in place by a cached map of real cells per window (PyTorch's NCHW ``avg_pool2d`` is a
+  scalar loop, and the sliced route's extra windows cost more than they save).
+  ``benchmarks/layers.py`` measures every route against the plain layer and against
+  ``F.pad`` on every call, and prints the figures.
 * ``after == before + 1`` at stride ≥ 2: pooling runs with ``padding=before`` and
   ``ceil_mode=True``, whose last window overhangs the input by exactly the one missing
   cell, which PyTorch leaves out of the max and of the mean (``count_include_pad=False``):

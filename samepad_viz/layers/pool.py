@@ -90,15 +90,13 @@ class AvgPool2dSame(_Pool2dSame):
     row/column at stride 1; ``ceil_mode=True`` at stride ≥ 2) is exact without a copy.
 
     Route ``"sum"`` (an uneven split at stride 1 only, i.e. an even kernel): PyTorch's CPU
-    ``avg_pool2d`` on NCHW is a scalar loop (about 5 ns per window) and the sliced route
-    adds ``H + W + 1`` windows, which made it 3-6 % slower than padding on every call at
-    32×32 and 33×33 in ``benchmarks/layers.py``. Float32 on the CPU therefore sums the
-    windows with a depthwise convolution by ones (oneDNN, vectorised) on the same symmetric
-    ``padding=after``, drops the first output row/column, and divides by the real cells
-    per window (a per-size map, cached): 0.11-0.22× the time of padding on every call at
-    32×32, 33×33 and 112×112 (no crossover: it also won at 16×16 and 64×64), and the same
-    memory as the slice route (the division is in place on the
-    convolution's output; the result is a view of it). Other dtypes and devices,
+    ``avg_pool2d`` on NCHW is a scalar loop and the sliced route adds ``H + W + 1``
+    windows, which made it slower than padding on every call. Float32 on the CPU
+    therefore sums the windows with a depthwise convolution by ones (oneDNN, vectorised)
+    on the same symmetric ``padding=after``, drops the first output row/column, and
+    divides by the real cells per window (a per-size map, cached), with the same memory
+    as the slice route (the division is in place on the convolution's output; the result
+    is a view of it). ``benchmarks/layers.py`` prints the measured times. Other dtypes and devices,
     and graphs traced by torch.compile/export, keep ``avg_pool2d`` on the same padding and
     crop (on GPUs a TF32 convolution would round the input).
 
