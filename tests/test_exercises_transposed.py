@@ -29,7 +29,7 @@ CHECKERS = [
     ex.check_causal_pad,
 ]
 NOTEBOOK = (
-    Path(__file__).resolve().parent.parent / "notebooks" / "05_transposed_causal_inverse.ipynb"
+    Path(__file__).resolve().parent.parent / "notebooks" / "05_transposed.ipynb"
 )
 
 pytestmark = KERAS_NUMPY2_WARNINGS
