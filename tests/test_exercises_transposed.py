@@ -1,6 +1,7 @@
-"""The checkers of notebook 05 say right for right answers, wrong (and why) for wrong ones,
-and answer None or a wrong type with a friendly message instead of a traceback. The right
-answers are pinned to what PyTorch and Keras really do, not only to samepad_viz."""
+"""The checkers of lessons 05 (transposed) and 06 (causal, inverse) say right for right
+answers, wrong (and why) for wrong ones, and answer None or a wrong type with a friendly
+message instead of a traceback. The right answers are pinned to what PyTorch and Keras really
+do, not only to samepad_viz."""
 
 from __future__ import annotations
 
@@ -28,9 +29,10 @@ CHECKERS = [
     ex.check_inverse,
     ex.check_causal_pad,
 ]
-NOTEBOOK = (
-    Path(__file__).resolve().parent.parent / "notebooks" / "05_transposed_causal_inverse.ipynb"
-)
+NOTEBOOKS = [
+    Path(__file__).resolve().parent.parent / "notebooks" / name
+    for name in ("05_transposed.ipynb", "06_causal_inverse.ipynb")
+]
 
 pytestmark = KERAS_NUMPY2_WARNINGS
 
@@ -283,14 +285,16 @@ def test_causal_wrong_length_says_longer_or_shorter(capsys):
     assert "2 step(s) shorter" in _out(capsys)
 
 
-# --- the notebook ------------------------------------------------------------------------------
+# --- the notebooks -----------------------------------------------------------------------------
 
 
-def test_notebook_stores_every_exercise_unanswered():
-    if not NOTEBOOK.exists():
-        pytest.skip("notebook 05 not written yet")
-    nb = json.loads(NOTEBOOK.read_text())
-    sources = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
+def test_notebooks_store_every_exercise_unanswered():
+    sources = [
+        "".join(c["source"])
+        for path in NOTEBOOKS
+        for c in json.loads(path.read_text())["cells"]
+        if c["cell_type"] == "code"
+    ]
     for check in CHECKERS:
         calls = [s for s in sources if f"{check.__name__}(" in s and "_answer = None" in s]
         assert calls, f"no exercise cell calls {check.__name__} with an answer of None"
