@@ -4,8 +4,9 @@ Every size the package computes is compared with the shape PyTorch or Keras actu
 produces, and every 'same' split with the *values* Keras produces (its layers run on the
 PyTorch backend; tests/conftest.py sets ``KERAS_BACKEND=torch`` before Keras is imported).
 Average pooling is the one exception: Keras 3.15's torch backend gets asymmetric 'same'
-average pooling wrong (see CONTEXT.md), so there the reference is TensorFlow's definition
-written out in NumPy, and the Keras discrepancy is pinned in a test of its own.
+average pooling wrong (it repeats the edge cell into the padding and averages that copy
+too), so there the reference is TensorFlow's definition written out in NumPy, and the
+Keras discrepancy is pinned in a test of its own.
 
 Hypothesis example counts come from the profile in tests/conftest.py.
 """
@@ -485,8 +486,8 @@ def test_keras_torch_backend_average_pooling_same_still_differs_from_tensorflow(
         f"Keras {keras.__version__} AveragePooling1D(3, 2, padding='same') on the torch "
         f"backend now gives {keras_out.tolist()} on [1..6] instead of the known-wrong "
         f"[2, 4, 5.667] (TensorFlow: [2, 4, 5.5]). If it now equals TensorFlow, Keras has "
-        "fixed its average pooling: update CONTEXT.md and compare average pooling with "
-        "Keras directly in these tests."
+        "fixed its average pooling: update the course's statements about it and compare "
+        "average pooling with Keras directly in these tests."
     )
 
 
@@ -642,7 +643,7 @@ def test_torch_padding_example_from_its_docstring():
 
 
 # ---------------------------------------------------------------------------------------
-# the facts of CONTEXT.md, pinned by name
+# the facts the course states, each pinned by name
 # ---------------------------------------------------------------------------------------
 
 
@@ -676,23 +677,23 @@ def test_output_size_with_per_dimension_padding_pairs_30_by_30():
     assert output_size((30, 30), 3, padding=((1, 1), (0, 2))) == (30, 30)
 
 
-def test_context_table_conv3x3_padding_1_keeps_30():
+def test_fact_conv3x3_padding_1_keeps_30():
     assert output_size(30, 3, padding=1) == 30
     assert keras_output_size(30, 3, padding="same") == 30
 
 
-def test_context_table_conv3x3_valid_turns_30_into_28_and_32_into_30():
+def test_fact_conv3x3_valid_turns_30_into_28_and_32_into_30():
     assert output_size(30, 3) == keras_output_size(30, 3, padding="valid") == 28
     assert output_size(32, 3) == keras_output_size(32, 3) == 30
 
 
-def test_context_table_pool2x2_stride2_turns_30_into_15_valid_and_same():
+def test_fact_pool2x2_stride2_turns_30_into_15_valid_and_same():
     assert output_size(30, 2, 2) == 15
     assert keras_output_size(30, 2, 2, "valid") == keras_output_size(30, 2, 2, "same") == 15
     assert same_padding(30, 2, 2) == (0, 0)
 
 
-def test_context_table_padding_1_on_pool2x2_stride2_gives_16_which_no_keras_mode_gives():
+def test_fact_padding_1_on_pool2x2_stride2_gives_16_which_no_keras_mode_gives():
     assert output_size(30, 2, 2, padding=1) == 16
     assert F.max_pool2d(torch.zeros(1, 1, 30, 30), 2, 2, padding=1).shape[-2:] == (16, 16)
     assert 16 not in {keras_output_size(30, 2, 2, mode) for mode in ("valid", "same")}
