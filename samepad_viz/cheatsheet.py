@@ -752,7 +752,8 @@ line that builds a module is applied to the result so far; a line `y = …` work
 result, called `y`. *or* gives a one-line alternative: `samepad_viz`'s layers
 (`from samepad_viz import Conv2dSame, MaxPool2dSame, …`) decide the padding per input
 size, so they stay exact when the input size changes; PyTorch's own `padding='same'`
-exists at stride 1 only. Every worked example has 3 input channels and 8 filters.
+exists at stride 1 only. Every worked example has 3 input channels, and 8 filters where
+the layer has filters.
 """
 
 
