@@ -137,9 +137,8 @@ def _same_numbers(w: int, k: int, s: int, d: int = 1) -> str:
     )
 
 
-def _conv_same(case, w, k, s, d=1, alternative=True) -> Entry:
+def _conv_same(case, w, k, s, d=1) -> Entry:
     """A Conv2D 'same' row on a square ``w``×``w`` input."""
-    splits = same_padding((w, w), k, s, d)
     plan = torch_padding((w, w), k, s, d)
     args = [f"{OUT_CHANNELS}", f"{k}"]
     if s != 1:
@@ -161,14 +160,11 @@ def _conv_same(case, w, k, s, d=1, alternative=True) -> Entry:
         f"W = {w}: {_same_numbers(w, k, s, d)}, {verdict}; "
         f"{_shape((1, w, w, IN_CHANNELS))} → {_shape((1, *out, OUT_CHANNELS))}"
     )
-    alternatives = []
-    if alternative:
-        extra = f", stride={s}" if s != 1 else ""
-        extra += f", dilation={d}" if d != 1 else ""
-        alternatives.append(f"Conv2dSame({IN_CHANNELS}, {OUT_CHANNELS}, {k}{extra})")
-        if s == 1:
-            alternatives.append(_conv_line(2, k, s, d, "'same'"))
-    assert splits[0] == splits[1]
+    extra = f", stride={s}" if s != 1 else ""
+    extra += f", dilation={d}" if d != 1 else ""
+    alternatives = [f"Conv2dSame({IN_CHANNELS}, {OUT_CHANNELS}, {k}{extra})"]
+    if s == 1:  # PyTorch's own padding='same' exists at stride 1 only
+        alternatives.append(_conv_line(2, k, s, d, "'same'"))
     return Entry(
         "conv", case[0], keras, (1, w, w, IN_CHANNELS), torch, case[1], example, tuple(alternatives)
     )
@@ -369,7 +365,7 @@ def _pool_routes(kind: str, w: int, k: int, s: int) -> tuple[tuple[str, ...], st
             "pad −∞ explicitly"
         )
     return (  # pragma: no cover - every configuration of the sheet has a shortcut
-        "n = F.avg_pool2d(F.pad(torch.ones_like(y), {pad}), {k}, {s}, divisor_override=1)",
+        f"n = F.avg_pool2d(F.pad(torch.ones_like(y), {pad}), {k}, {s}, divisor_override=1)",
         f"y = F.avg_pool2d(F.pad(y, {pad}), {k}, {s}, divisor_override=1) / n",
     ), "sum over the padded input, divide by the real cells per window"
 
