@@ -12,9 +12,9 @@ The format (one exercise = three cells, inside the lesson's ``## Exercises`` sec
 For each exercise the test runs the section's other code cells (the first imports the
 checkers), then the solution's fence, then the exercise cell without its
 ``exN_answer = None`` line, and asserts that the checker's Feedback is correct. Every
-number written in the solution's prose must appear in the question or in the fence, where
-an assert or the checker checks it. The second half of this file tests the test on small
-synthetic notebooks.
+number written in the solution's prose must appear in the question or in the fence's code
+(not only in a comment), where an assert or the checker checks it. The second half of
+this file tests the test on small synthetic notebooks.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import contextlib
 import io
 import json
 import re
+import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -229,9 +230,16 @@ def _prose(solution: str) -> str:
     return re.sub(r"<[^>]+>", " ", text.replace(SUMMARY, " "))
 
 
+def _code_only(fence: str) -> str:
+    """The fence without its comments: a number only in a comment is checked by nothing."""
+    tokens = tokenize.generate_tokens(io.StringIO(fence).readline)
+    return " ".join(t.string for t in tokens if t.type != tokenize.COMMENT)
+
+
 def unchecked_numbers(ex: Exercise, fence: str) -> list[str]:
-    """Numbers written in the solution's prose that neither the question nor the fence has."""
-    known = _numbers(ex.question) | _numbers(fence)
+    """Numbers written in the solution's prose that neither the question nor the fence's
+    code (its comments left out) has."""
+    known = _numbers(ex.question) | _numbers(_code_only(fence))
     return [m for m in NUMBER.findall(_prose(ex.solution)) if float(m) not in known]
 
 
@@ -432,6 +440,12 @@ def test_each_format_rule_fails_with_its_reason(tmp_path, change, message):
 
 def test_a_number_in_the_prose_that_nothing_checks_fails(tmp_path):
     typed = GOOD.replace("+ 1.", "+ 1 = 12.")
+    with pytest.raises(FormatError, match=r"writes \['12'\]"):
+        run_exercise(_exercise(_lesson(tmp_path, solution=typed)))
+
+
+def test_a_number_only_in_a_comment_of_the_fence_is_not_checked(tmp_path):
+    typed = GOOD.replace("+ 1.", "+ 1 = 12.").replace("assert out == 11", "assert out == 11  # 12")
     with pytest.raises(FormatError, match=r"writes \['12'\]"):
         run_exercise(_exercise(_lesson(tmp_path, solution=typed)))
 
