@@ -4,14 +4,16 @@ Every size the package computes is compared with the shape PyTorch or Keras actu
 produces, and every 'same' split with the *values* Keras produces (its layers run on the
 PyTorch backend; tests/conftest.py sets ``KERAS_BACKEND=torch`` before Keras is imported).
 Average pooling is the one exception: Keras 3.15's torch backend gets asymmetric 'same'
-average pooling wrong (see CONTEXT.md), so there the reference is TensorFlow's definition
-written out in NumPy, and the Keras discrepancy is pinned in a test of its own.
+average pooling wrong (it repeats the edge cell into the padding and averages that copy
+too), so there the reference is TensorFlow's definition written out in NumPy, and the
+Keras discrepancy is pinned in a test of its own.
 
 Hypothesis example counts come from the profile in tests/conftest.py.
 """
 
 import ast
 import math
+import warnings
 
 import keras
 import numpy as np
@@ -24,6 +26,7 @@ from helpers import (
     as_int_when_square,
     pairs,
     random_array,
+    tf_same_average_pool_2d,
 )
 from helpers_keras import nchw_to_nhwc, nhwc_to_nchw, run_keras
 from hypothesis import given
@@ -395,27 +398,6 @@ def test_keras_max_pooling2d_equals_torch_max_pool2d_after_minus_inf_same_paddin
 # ---------------------------------------------------------------------------------------
 
 
-def tf_same_average_pool_2d(x, pool, strides):
-    """TensorFlow's 'same' average pooling of a 2-D NumPy array, written out loop by loop.
-
-    As in TensorFlow's GetWindowedOutputSizeVerbose: out = ⌈W / S⌉, the padding needed is
-    max((out − 1)·S + K − W, 0), the padding before is half of it rounded down. Each output
-    is the mean of the *real* input cells its window covers; padding is never counted.
-    """
-    starts = []
-    for n, k, s in zip(x.shape, pool, strides, strict=True):
-        out = -(-n // s)
-        needed = max((out - 1) * s + k - n, 0)
-        starts.append([i * s - needed // 2 for i in range(out)])
-    result = np.empty((len(starts[0]), len(starts[1])), dtype=np.float64)
-    for i, r in enumerate(starts[0]):
-        for j, c in enumerate(starts[1]):
-            rows = slice(max(r, 0), min(r + pool[0], x.shape[0]))
-            cols = slice(max(c, 0), min(c + pool[1], x.shape[1]))
-            result[i, j] = x[rows, cols].mean()
-    return result
-
-
 def torch_same_average_pool_2d(x, pool, strides):
     """Average pooling with Keras 'same' in torch: zero-pad by ``same_padding``, divide
     each window's sum by the number of real cells it covers."""
@@ -485,8 +467,8 @@ def test_keras_torch_backend_average_pooling_same_still_differs_from_tensorflow(
         f"Keras {keras.__version__} AveragePooling1D(3, 2, padding='same') on the torch "
         f"backend now gives {keras_out.tolist()} on [1..6] instead of the known-wrong "
         f"[2, 4, 5.667] (TensorFlow: [2, 4, 5.5]). If it now equals TensorFlow, Keras has "
-        "fixed its average pooling: update CONTEXT.md and compare average pooling with "
-        "Keras directly in these tests."
+        "fixed its average pooling: update the course's statements about it and compare "
+        "average pooling with Keras directly in these tests."
     )
 
 
@@ -642,7 +624,7 @@ def test_torch_padding_example_from_its_docstring():
 
 
 # ---------------------------------------------------------------------------------------
-# the facts of CONTEXT.md, pinned by name
+# the facts the course states, each pinned by name
 # ---------------------------------------------------------------------------------------
 
 
@@ -653,7 +635,10 @@ def test_same_padding_puts_extra_on_bottom_right():
     # PyTorch's own padding='same' (stride 1) puts the extra on the right/bottom too.
     x = torch.randn(1, 1, 7, 7, generator=torch.Generator().manual_seed(0))
     w = torch.randn(1, 1, 2, 4, generator=torch.Generator().manual_seed(1))
-    with pytest.warns(UserWarning, match="padding='same'"):
+    # PyTorch warns about the copy an even kernel needs, but only once per process
+    # (TORCH_WARN_ONCE): whether it shows here depends on which test ran first.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Using padding='same'", UserWarning)
         torch_same = F.conv2d(x, w, padding="same")
     ours = F.conv2d(F.pad(x, f_pad_2d(same_padding((7, 7), (2, 4)))), w)
     torch.testing.assert_close(torch_same, ours)
@@ -676,23 +661,23 @@ def test_output_size_with_per_dimension_padding_pairs_30_by_30():
     assert output_size((30, 30), 3, padding=((1, 1), (0, 2))) == (30, 30)
 
 
-def test_context_table_conv3x3_padding_1_keeps_30():
+def test_fact_conv3x3_padding_1_keeps_30():
     assert output_size(30, 3, padding=1) == 30
     assert keras_output_size(30, 3, padding="same") == 30
 
 
-def test_context_table_conv3x3_valid_turns_30_into_28_and_32_into_30():
+def test_fact_conv3x3_valid_turns_30_into_28_and_32_into_30():
     assert output_size(30, 3) == keras_output_size(30, 3, padding="valid") == 28
     assert output_size(32, 3) == keras_output_size(32, 3) == 30
 
 
-def test_context_table_pool2x2_stride2_turns_30_into_15_valid_and_same():
+def test_fact_pool2x2_stride2_turns_30_into_15_valid_and_same():
     assert output_size(30, 2, 2) == 15
     assert keras_output_size(30, 2, 2, "valid") == keras_output_size(30, 2, 2, "same") == 15
     assert same_padding(30, 2, 2) == (0, 0)
 
 
-def test_context_table_padding_1_on_pool2x2_stride2_gives_16_which_no_keras_mode_gives():
+def test_fact_padding_1_on_pool2x2_stride2_gives_16_which_no_keras_mode_gives():
     assert output_size(30, 2, 2, padding=1) == 16
     assert F.max_pool2d(torch.zeros(1, 1, 30, 30), 2, 2, padding=1).shape[-2:] == (16, 16)
     assert 16 not in {keras_output_size(30, 2, 2, mode) for mode in ("valid", "same")}

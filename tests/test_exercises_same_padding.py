@@ -58,7 +58,7 @@ def test_malformed_answer_is_explained_not_raised(checker, bad, capsys):
         pytest.skip("a string of letters is a valid kind of answer for this checker")
     assert _unanswered(checker(bad))
     out = capsys.readouterr().out
-    assert out.startswith("✏️") and "Traceback" not in out
+    assert out.startswith("❌ Not yet. Your answer should be") and "Traceback" not in out
 
 
 @pytest.mark.parametrize("checker", CHECKERS, ids=_name)

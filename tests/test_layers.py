@@ -230,7 +230,7 @@ def test_keras_torch_backend_average_pooling_same_differs_from_tensorflow():
     assert not np.allclose(keras_out, definition), (
         "Keras' AveragePooling2D(padding='same') now matches TensorFlow's definition on an "
         "asymmetric split: a Keras fix made this pinned discrepancy disappear. Update "
-        "CONTEXT.md and test AvgPool2dSame against Keras directly."
+        "the course's statements about it and test AvgPool2dSame against Keras directly."
     )
     np.testing.assert_allclose(keras_out.ravel(), [2.0, 4.0, 17 / 3], rtol=1e-6)
 

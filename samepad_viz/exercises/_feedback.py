@@ -6,6 +6,7 @@ printed text (the object displays nothing), and tests read ``correct``/``answere
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 
 
@@ -35,9 +36,36 @@ def reply(text: str, correct: bool, answered: bool = True) -> Feedback:
     return Feedback(correct, text, answered)
 
 
-def say(correct: bool, message: str) -> Feedback:
-    """A verdict on an answer of the right kind: "✅ Right. …" or "❌ Not yet. …"."""
-    return reply(("✅ Right. " if correct else "❌ Not yet. ") + message, correct)
+def say(correct: bool, message: str, answered: bool = True) -> Feedback:
+    """A verdict: "✅ Right. …" or "❌ Not yet. …".
+
+    ``answered=False`` for a "❌ Not yet." about an answer that is not one of those asked
+    for (a letter or a size outside the list): the learner has not really answered yet.
+    """
+    return reply(("✅ Right. " if correct else "❌ Not yet. ") + message, correct, answered)
+
+
+def wrong_kind(what: str, example: str, answer) -> Feedback:
+    """The answer is not of the asked kind: say what was expected (no traceback).
+
+    >>> _ = wrong_kind("one int", "14", "14")  # doctest: +ELLIPSIS
+    ❌ Not yet. Your answer should be one int, e.g. 14; got str '14'. Change it and ...
+    """
+    return say(
+        False,
+        f"Your answer should be {what}, e.g. {example}; got {type(answer).__name__} "
+        f"{answer!r}. Change it and run the cell again.",
+        answered=False,
+    )
+
+
+def is_int(value) -> bool:
+    """An int answer: any integral number, but not True/False (a bool is not a count).
+
+    >>> is_int(3), is_int(True), is_int(3.0)
+    (True, False, False)
+    """
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
 def missing(what: str, example: str | None, hint: str) -> Feedback:

@@ -28,6 +28,7 @@ from fractions import Fraction
 
 from ..arithmetic import effective_kernel_size, output_size, output_size_formula, window_indices
 from ._feedback import Feedback
+from ._feedback import is_int as _is_int
 from ._feedback import missing as _missing
 from ._feedback import say as _say
 
@@ -410,7 +411,7 @@ def _as_int_set(answer, example: str) -> set[int] | str:
         items = list(answer)
     except Exception:  # an odd object whose iteration fails
         return f"give a set of ints such as {example}, got {type(answer).__name__}"
-    bad = [a for a in items if isinstance(a, bool) or not isinstance(a, numbers.Integral)]
+    bad = [a for a in items if not _is_int(a)]
     if bad:
         return f"every entry should be an int, but {bad[0]!r} is a {type(bad[0]).__name__}"
     return {int(a) for a in items}

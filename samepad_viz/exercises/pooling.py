@@ -19,6 +19,7 @@ import numbers
 
 from ..arithmetic import keras_output_size, output_size, same_padding, window_indices
 from ._feedback import Feedback
+from ._feedback import is_int as _is_int
 from ._feedback import missing as _missing
 from ._feedback import say as _say
 
@@ -278,7 +279,7 @@ def check_ceil_mode_sizes(answer) -> Feedback:
             False, f"give a set of ints such as {{5, 6}}, got {type(answer).__name__} {answer!r}."
         )
     items = list(answer)
-    bad = [a for a in items if isinstance(a, bool) or not isinstance(a, numbers.Integral)]
+    bad = [a for a in items if not _is_int(a)]
     if bad:
         return _say(False, f"every entry should be an int size W, but {bad[0]!r} is not.")
     got = {int(a) for a in items}

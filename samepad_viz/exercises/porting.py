@@ -16,6 +16,7 @@ import numbers
 
 from ..arithmetic import keras_output_size, same_padding
 from ._feedback import Feedback
+from ._feedback import is_int as _is_int
 from ._feedback import missing as _missing
 from ._feedback import say as _say
 
@@ -43,10 +44,6 @@ EX3_AXIS = 2
 EX4_SIZE = 16  # Conv2D(8, 3, strides=2, padding='same') → BatchNormalization → ReLU
 
 _REL = 1e-9  # momentum and epsilon are compared as numbers, not by their printed form
-
-
-def _is_int(value) -> bool:
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
 def _is_number(value) -> bool:

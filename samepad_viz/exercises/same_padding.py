@@ -13,10 +13,9 @@ Hint: out = ⌈W / S⌉, total = (out − 1)·S + K − W, and the odd cell goes
 
 from __future__ import annotations
 
-import numbers
-
 from ..arithmetic import keras_output_size, output_size, same_padding, torch_padding
-from ._feedback import Feedback, reply, say
+from ._feedback import Feedback, say, wrong_kind
+from ._feedback import is_int as _is_int
 from ._feedback import missing as _missing
 
 __all__ = [
@@ -35,27 +34,6 @@ __all__ = [
 # ---------------------------------------------------------------------------------------
 # shared wording
 # ---------------------------------------------------------------------------------------
-
-
-def _bad_type(what: str, example: str, answer) -> Feedback:
-    return reply(
-        f"✏️ Your answer should be {what}, e.g. {example}; "
-        f"got {type(answer).__name__} {answer!r}. Change it and run the cell again.",
-        False,
-        answered=False,
-    )
-
-
-def _right(reason: str) -> Feedback:
-    return say(True, reason)
-
-
-def _wrong(reason: str) -> Feedback:
-    return say(False, reason)
-
-
-def _is_int(value) -> bool:
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
 def _int_tuple(answer, length: int) -> tuple[int, ...] | None:
@@ -99,7 +77,7 @@ def check_split(answer) -> Feedback:
         )
     pair = _int_tuple(answer, 2)
     if pair is None:
-        return _bad_type(what, example, answer)
+        return wrong_kind(what, example, answer)
     truth = same_padding(w, k, s)
     out = keras_output_size(w, k, s, "same")
     total = truth[0] + truth[1]
@@ -108,20 +86,24 @@ def check_split(answer) -> Feedback:
         f"before = ⌊{total}/2⌋ = {truth[0]}, after = {total} − {truth[0]} = {truth[1]}."
     )
     if pair == truth:
-        return _right(derivation)
+        return say(True, derivation)
     if pair == truth[::-1]:
-        return _wrong(
+        return say(
+            False,
             f"{pair} has the right total but the extra cell on the wrong side: TensorFlow "
-            f"(and PyTorch's padding='same') put it after, at the bottom/right. {derivation}"
+            f"(and PyTorch's padding='same') put it after, at the bottom/right. {derivation}",
         )
     shape = output_size(w, k, s, padding=pair)
     if shape == out:
-        return _wrong(
+        return say(
+            False,
             f"{pair} gives the right output size ({shape}) but not TensorFlow's split, so the "
-            f"windows sit elsewhere and the values differ. {derivation}"
+            f"windows sit elsewhere and the values differ. {derivation}",
         )
-    return _wrong(
-        f"With padding {pair} the output has {shape} cells, Keras' 'same' gives {out}. {derivation}"
+    return say(
+        False,
+        f"With padding {pair} the output has {shape} cells, Keras' 'same' gives {out}. "
+        f"{derivation}",
     )
 
 
@@ -170,13 +152,13 @@ def check_symmetric(answer) -> Feedback:
         )
     chosen = _letters(answer)
     if chosen is None:
-        return _bad_type(what, example, answer)
+        return wrong_kind(what, example, answer)
     unknown = sorted(chosen - set(SYMMETRIC_CONFIGS))
     if unknown:
-        return reply(
-            f"✏️ There is no configuration {', '.join(unknown)}: choose among "
-            f"{', '.join(SYMMETRIC_CONFIGS)}.",
+        return say(
             False,
+            f"There is no configuration {', '.join(unknown)}: choose among "
+            f"{', '.join(SYMMETRIC_CONFIGS)}.",
             answered=False,
         )
     reasons, right = [], True
@@ -199,8 +181,8 @@ def check_symmetric(answer) -> Feedback:
         splits = "; ".join(
             f"{letter} {same_padding(**config)}" for letter, config in SYMMETRIC_CONFIGS.items()
         )
-        return _right(f"TensorFlow's splits: {splits}.")
-    return _wrong(" ".join(reasons))
+        return say(True, f"TensorFlow's splits: {splits}.")
+    return say(False, " ".join(reasons))
 
 
 # ---------------------------------------------------------------------------------------
@@ -228,7 +210,7 @@ def check_pad(answer) -> Feedback:
         )
     pad = _int_tuple(answer, 4)
     if pad is None:
-        return _bad_type(what, example, answer)
+        return wrong_kind(what, example, answer)
     (top, bottom), (left, right) = same_padding(**PAD_LAYER)
     truth = torch_padding(**PAD_LAYER).pad
     h, w = PAD_LAYER["size"]
@@ -237,19 +219,19 @@ def check_pad(answer) -> Feedback:
         f"({left}, {right}); F.pad wants (left, right, top, bottom) = {truth}."
     )
     if pad == truth:
-        return _right(splits)
+        return say(True, splits)
     if pad == (top, bottom, left, right):
-        return _wrong(f"{pad} lists the height first. {splits}")
+        return say(False, f"{pad} lists the height first. {splits}")
     if pad == (right, left, bottom, top):
-        return _wrong(f"{pad} puts the extra cells before (left/top). {splits}")
-    return _wrong(splits)
+        return say(False, f"{pad} puts the extra cells before (left/top). {splits}")
+    return say(False, splits)
 
 
 # ---------------------------------------------------------------------------------------
-# Exercise 4: the 'same' layers of the project's Keras model
+# Exercise 4: the 'same' layers of the course's example Keras model
 # ---------------------------------------------------------------------------------------
 
-#: The three ``'same'`` layers of the Keras model in the project brief (30×30 after the
+#: The three ``'same'`` layers of the course's example Keras model (30×30 after the
 #: first, valid, convolution): Conv2D 3×3, MaxPooling2D 2×2/2, then Conv2D 3×3 on 15×15.
 MODEL_LAYERS = (
     ("Conv2D(64, (3, 3), padding='same')", {"size": 30, "kernel_size": 3, "stride": 1}),
@@ -276,7 +258,7 @@ def check_model_paddings(answer) -> Feedback:
         )
     values = _int_tuple(answer, n)
     if values is None:
-        return _bad_type(what, example, answer)
+        return wrong_kind(what, example, answer)
     reasons, right = [], True
     for (name, config), value in zip(MODEL_LAYERS, values, strict=True):
         plan = torch_padding(**config)
@@ -295,4 +277,4 @@ def check_model_paddings(answer) -> Feedback:
                 f"padding={value} gives {got} cells where Keras gives {want}."
             )
     text = " ".join(reasons)
-    return _right(text) if right else _wrong(text)
+    return say(True, text) if right else say(False, text)

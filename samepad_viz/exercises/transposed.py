@@ -16,8 +16,6 @@ Hint: ...
 
 from __future__ import annotations
 
-import numbers
-
 from ..arithmetic import (
     causal_padding,
     keras_output_size,
@@ -28,7 +26,8 @@ from ..arithmetic import (
     torch_transposed_padding,
     transposed_output_size,
 )
-from ._feedback import Feedback, reply, say
+from ._feedback import Feedback, say, wrong_kind
+from ._feedback import is_int as _is_int
 from ._feedback import missing as _missing
 
 __all__ = [
@@ -50,20 +49,6 @@ __all__ = [
 # ---------------------------------------------------------------------------------------
 # shared wording
 # ---------------------------------------------------------------------------------------
-
-
-def _is_int(value) -> bool:
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
-
-
-def _bad(what: str, example: str, answer) -> Feedback:
-    """An answer of the wrong kind: say what was expected, no traceback, not answered."""
-    return reply(
-        f"❌ Not yet. Your answer should be {what}, e.g. {example}; got "
-        f"{type(answer).__name__} {answer!r}. Change it and run the cell again.",
-        False,
-        answered=False,
-    )
 
 
 def _int_pair(answer) -> tuple[int, int] | None:
@@ -98,7 +83,7 @@ def check_transposed_size(answer) -> Feedback:
             "padding removes P at each end, output_padding adds cells at the end.",
         )
     if not _is_int(answer):
-        return _bad("one int", "14", answer)
+        return wrong_kind("one int", "14", answer)
     truth = transposed_output_size(**c)
     stamps = (w - 1) * s + k
     derivation = (
@@ -153,7 +138,7 @@ def check_recipe(answer) -> Feedback:
         or not all(_is_int(v) and v >= 0 for v in answer[:2])
         or not isinstance(answer[2], bool)
     ):
-        return _bad(what, example, answer)
+        return wrong_kind(what, example, answer)
     p, op, crop = int(answer[0]), int(answer[1]), answer[2]
     tp = torch_transposed_padding(w, k, s)
     want = (tp.padding, tp.output_padding, tp.crop is not None)
@@ -229,16 +214,16 @@ def check_even_overlap(answer) -> Feedback:
     if isinstance(answer, (str, bytes, dict)) or not isinstance(
         answer, (set, frozenset, list, tuple)
     ):
-        return _bad(what, example, answer)
+        return wrong_kind(what, example, answer)
     if not all(_is_int(v) for v in answer):
-        return _bad(what, example, answer)
+        return wrong_kind(what, example, answer)
     chosen = {int(v) for v in answer}
     unknown = sorted(chosen - set(CHECKERBOARD_KERNELS))
     if unknown:
-        return reply(
-            f"❌ Not yet. Choose among the kernel sizes {CHECKERBOARD_KERNELS}; "
-            f"{', '.join(map(str, unknown))} is not one of them.",
+        return say(
             False,
+            f"Choose among the kernel sizes {CHECKERBOARD_KERNELS}; "
+            f"{', '.join(map(str, unknown))} is not one of them.",
             answered=False,
         )
     counts = {k: _interior_taps(k, s) for k in CHECKERBOARD_KERNELS}
@@ -288,10 +273,10 @@ def check_inverse(answer) -> Feedback:
     if isinstance(answer, (str, bytes, dict)) or not isinstance(
         answer, (set, frozenset, list, tuple)
     ):
-        return _bad(what, example, answer)
+        return wrong_kind(what, example, answer)
     pairs = [_int_pair(p) for p in answer]
     if any(p is None for p in pairs):
-        return _bad(what, example, answer)
+        return wrong_kind(what, example, answer)
     truth = solve_padding(w, k, s, t)
     totals = sorted({sum(p) for p in truth})
     tf = same_padding(w, k, s) if keras_output_size(w, k, s, "same") == t else None
@@ -338,7 +323,7 @@ def check_causal_pad(answer) -> Feedback:
         )
     pair = _int_pair(answer)
     if pair is None:
-        return _bad(what, example, answer)
+        return wrong_kind(what, example, answer)
     truth = causal_padding(k, d)
     reach = d * (k - 1)
     derivation = (
