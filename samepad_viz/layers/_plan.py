@@ -121,11 +121,19 @@ def _pool_plan(
     >>> p = _pool_plan((3, 4), (2, 3), (1, 1), True)        # rows (0, 1), columns (1, 1)
     >>> p.route, p.padding, p.crop, p.counts
     ('sum', (1, 1), (1, 0), ((2, 2, 1), (2, 3, 3, 2)))
+    >>> _pool_plan((1, 4, 4), (2, 2, 2), (1, 1, 1), True).route   # avg_pool3d: 1 < 2
+    'pad'
+
     """
     splits = same_padding(size, kernel_size, stride)
     padding, crop, routes = _split_routes(splits, stride, "ceil")
     plan = _Plan(_route_name(routes), tuple(padding), None, "ceil" in routes, tuple(crop), None)
     fits = all(p <= k // 2 for p, k in zip(plan.padding, kernel_size, strict=True))
+    # avg_pool3d, unlike the 1-D and 2-D ops and max pooling, refuses an input smaller than
+    # its kernel before padding ("input image smaller than kernel size"): pad explicitly
+    fits = fits and not (
+        average and len(size) == 3 and any(n < k for n, k in zip(size, kernel_size, strict=True))
+    )
     if (
         copy_free
         and fits
