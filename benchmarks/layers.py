@@ -1,9 +1,14 @@
 """Forward time and peak memory of the 'same' layers against their floor and timm's way.
 
-Run:  KERAS_BACKEND=torch python benchmarks/layers.py          (about 2-3 minutes on 2 cores)
+Run:  KERAS_BACKEND=torch python benchmarks/layers.py [--rank 1 2 3]   (2-D: about 2-3 minutes)
 
-For batch 8, 64 channels, inputs 32×32, 33×33 and 112×112, kernels 3 and 2, strides 1
-and 2, each row compares three implementations of the same Keras 'same' layer:
+Every rank the layers come in, kernels 3 and 2, strides 1 and 2:
+
+* 2-D: batch 8, 64 channels, inputs 32×32, 33×33 and 112×112;
+* 1-D: batch 8, 64 channels, sequences of 1024 and 1025;
+* 3-D: batch 2, 16 channels, volumes 16³ and 17³.
+
+Each row compares three implementations of the same Keras 'same' layer:
 
 * ``ours``   — ``samepad_viz.layers`` (padding planned once per input size);
 * ``floor``  — the plain ``torch.nn`` layer with the hand-written symmetric
@@ -61,13 +66,23 @@ from torch.profiler import ProfilerActivity, profile  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from samepad_viz import same_padding  # noqa: E402
-from samepad_viz.layers import AvgPool2dSame, Conv2dSame, MaxPool2dSame  # noqa: E402
+from samepad_viz.layers import (  # noqa: E402
+    AvgPool1dSame,
+    AvgPool2dSame,
+    AvgPool3dSame,
+    Conv1dSame,
+    Conv2dSame,
+    Conv3dSame,
+    MaxPool1dSame,
+    MaxPool2dSame,
+    MaxPool3dSame,
+)
 
 # One thread: on a shared 2-core machine a second thread makes every op wait for the
 # slower of two cores, which multiplies the noise; the comparison is what matters here.
 THREADS = 1
-BATCH, CHANNELS = 8, 64
-SIZES = (32, 33, 112)
+#: per rank: batch, channels, input sizes (each size is used for every spatial dimension)
+SHAPES = {2: (8, 64, (32, 33, 112)), 1: (8, 64, (1024, 1025)), 3: (2, 16, (16, 17))}
 KERNELS = (3, 2)
 STRIDES = (1, 2)
 # CPU time of the calling thread: with one torch thread that is all of an op's work, and
@@ -87,37 +102,47 @@ def _same_pad_amount(size: int, k: int, s: int, d: int = 1) -> int:
     return max((math.ceil(size / s) - 1) * s + (k - 1) * d + 1 - size, 0)
 
 
-def pad_same(x, kernel, stride, dilation=(1, 1), value=0.0):
-    kernel, stride = nn.modules.utils._pair(kernel), nn.modules.utils._pair(stride)
-    ih, iw = x.shape[-2:]
-    ph = _same_pad_amount(ih, kernel[0], stride[0], dilation[0])
-    pw = _same_pad_amount(iw, kernel[1], stride[1], dilation[1])
-    if ph > 0 or pw > 0:
-        x = F.pad(x, (pw // 2, pw - pw // 2, ph // 2, ph - ph // 2), value=value)
+def pad_same(x, kernel, stride, dilation=None, value=0.0):
+    """timm's ``pad_same`` for any rank: compute each split, ``F.pad`` on every call."""
+    n = len(kernel)
+    dilation = dilation or (1,) * n
+    totals = [
+        _same_pad_amount(size, k, s, d)
+        for size, k, s, d in zip(x.shape[-n:], kernel, stride, dilation, strict=True)
+    ]
+    if any(totals):
+        x = F.pad(x, [v for t in reversed(totals) for v in (t // 2, t - t // 2)], value=value)
     return x
 
 
-class PadConv(nn.Conv2d):
+def _op(name: str, n: int):
+    return getattr(F, f"{name}{n}d")
+
+
+class PadConv:
     def forward(self, x):
+        n = len(self.kernel_size)
         x = pad_same(x, self.kernel_size, self.stride, self.dilation)
-        return F.conv2d(x, self.weight, self.bias, self.stride, 0, self.dilation, self.groups)
+        return _op("conv", n)(x, self.weight, self.bias, self.stride, 0, self.dilation,
+                              self.groups)  # fmt: skip
 
 
-class PadMaxPool(nn.MaxPool2d):
+class PadMaxPool:
     def forward(self, x):
+        n = len(self.kernel_size)
         x = pad_same(x, self.kernel_size, self.stride, value=-float("inf"))
-        return F.max_pool2d(x, self.kernel_size, self.stride, 0)
+        return _op("max_pool", n)(x, self.kernel_size, self.stride, 0)
 
 
-class PadAvgPool(nn.AvgPool2d):
+class PadAvgPool:
     """Pad every call, but exact: divide by the real cells (timm would count the zeros)."""
 
     def forward(self, x):
-        sums = F.avg_pool2d(pad_same(x, self.kernel_size, self.stride), self.kernel_size,
-                            self.stride, divisor_override=1)  # fmt: skip
-        ones = x.new_ones((1, 1, *x.shape[-2:]))
-        counts = F.avg_pool2d(pad_same(ones, self.kernel_size, self.stride), self.kernel_size,
-                              self.stride, divisor_override=1)  # fmt: skip
+        n, k, s = len(self.kernel_size), self.kernel_size, self.stride
+        cells = math.prod(k)  # avg_pool1d has no divisor_override: mean × cells = sum
+        sums = _op("avg_pool", n)(pad_same(x, k, s), k, s) * cells
+        ones = x.new_ones((1, 1, *x.shape[-n:]))
+        counts = _op("avg_pool", n)(pad_same(ones, k, s), k, s) * cells
         return sums / counts
 
 
@@ -125,6 +150,25 @@ class TimmAvgPool(nn.AvgPool2d):
     def forward(self, x):  # as timm: zero padding counted in the mean (its FIXME)
         x = pad_same(x, self.kernel_size, self.stride)
         return F.avg_pool2d(x, self.kernel_size, self.stride, 0, count_include_pad=True)
+
+
+#: per rank: (torch.nn class, ours) for each kind
+TORCH = {
+    "conv": {1: nn.Conv1d, 2: nn.Conv2d, 3: nn.Conv3d},
+    "max": {1: nn.MaxPool1d, 2: nn.MaxPool2d, 3: nn.MaxPool3d},
+    "avg": {1: nn.AvgPool1d, 2: nn.AvgPool2d, 3: nn.AvgPool3d},
+}
+OURS = {
+    "conv": {1: Conv1dSame, 2: Conv2dSame, 3: Conv3dSame},
+    "max": {1: MaxPool1dSame, 2: MaxPool2dSame, 3: MaxPool3dSame},
+    "avg": {1: AvgPool1dSame, 2: AvgPool2dSame, 3: AvgPool3dSame},
+}
+PAD = {"conv": PadConv, "max": PadMaxPool, "avg": PadAvgPool}
+
+
+def pad_every_call(kind: str, rank: int):
+    """The pad-every-call layer of ``kind`` and ``rank``: the torch.nn class, timm's forward."""
+    return type(f"Pad{kind}{rank}d", (PAD[kind], TORCH[kind][rank]), {})
 
 
 # ---------------------------------------------------------------------------------------
@@ -177,24 +221,25 @@ def time_interleaved(fns: dict, x, budget: float) -> tuple[dict, dict]:
     return medians, ratios
 
 
-def make_layers(kind: str, size: int, k: int, s: int):
-    (before, after), _ = same_padding((size, size), k, s)
+def make_layers(kind: str, rank: int, channels: int, size: int, k: int, s: int):
+    (before, after), *_ = same_padding((size,) * rank, k, s)
     symmetric = before == after
+    torch_cls, pad_cls = TORCH[kind][rank], pad_every_call(kind, rank)
     if kind == "conv":
-        ours = Conv2dSame(CHANNELS, CHANNELS, k, s)
-        floor = nn.Conv2d(CHANNELS, CHANNELS, k, s, padding=before) if symmetric else None
-        pad = PadConv(CHANNELS, CHANNELS, k, s)
+        ours = OURS[kind][rank](channels, channels, k, s)
+        floor = torch_cls(channels, channels, k, s, padding=before) if symmetric else None
+        pad = pad_cls(channels, channels, (k,) * rank, (s,) * rank)
         for other in (floor, pad):
             if other is not None:
                 other.load_state_dict(ours.state_dict())
     elif kind == "max":
-        ours = MaxPool2dSame(k, s)
-        floor = nn.MaxPool2d(k, s, padding=before) if symmetric else None
-        pad = PadMaxPool(k, s)
+        ours = OURS[kind][rank](k, s)
+        floor = torch_cls(k, s, padding=before) if symmetric else None
+        pad = pad_cls((k,) * rank, (s,) * rank)
     else:
-        ours = AvgPool2dSame(k, s)
-        floor = nn.AvgPool2d(k, s, padding=before, count_include_pad=False) if symmetric else None
-        pad = PadAvgPool(k, s)
+        ours = OURS[kind][rank](k, s)
+        floor = torch_cls(k, s, padding=before, count_include_pad=False) if symmetric else None
+        pad = pad_cls((k,) * rank, (s,) * rank)
     layers = {"ours": ours, "floor": floor, "pad": pad}
     return {name: layer for name, layer in layers.items() if layer is not None}, (before, after)
 
@@ -206,60 +251,75 @@ def make_layers(kind: str, size: int, k: int, s: int):
 MALLOC_ENV = {"MALLOC_MMAP_THRESHOLD_": "134217728", "MALLOC_TRIM_THRESHOLD_": "536870912"}
 
 
-def main() -> None:
+def main(argv: list[str]) -> None:
     if any(os.environ.get(key) != value for key, value in MALLOC_ENV.items()):
         os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, **MALLOC_ENV})
+    ranks = [int(a) for a in argv[argv.index("--rank") + 1 :]] if "--rank" in argv else [2, 1, 3]
     torch.manual_seed(0)
     torch.set_num_threads(THREADS)
     print(
-        f"torch {torch.__version__}, {THREADS} threads, batch {BATCH}, {CHANNELS} channels, "
-        "float32 NCHW, forward only (inference_mode); ratios = median of per-round ratios"
+        f"torch {torch.__version__}, {THREADS} threads, float32 channels-first, forward only "
+        "(inference_mode); ratios = median of per-round ratios"
     )
     header = (
-        f"{'layer':<5} {'size':>4} {'K':>2} {'S':>2} {'split':>6} {'route':<10}"
+        f"{'layer':<7} {'shape':>13} {'K':>2} {'S':>2} {'split':>6} {'route':<10}"
         f"{'ours ms':>9} {'floor ms':>9} {'pad ms':>9} {'ours/floor':>11} {'ours/pad':>9}"
         f"{'ours MB':>9} {'floor MB':>9} {'pad MB':>8}"
     )
-    print(header)
-    print("-" * len(header))
     started = time.perf_counter()
     with torch.inference_mode():
-        for kind in ("conv", "max", "avg"):
-            for size in SIZES:
-                x = torch.randn(BATCH, CHANNELS, size, size)
-                for k in KERNELS:
-                    for s in STRIDES:
-                        layers, split = make_layers(kind, size, k, s)
-                        fns = {name: layer.forward for name, layer in layers.items()}
-                        for name in ("floor", "pad"):  # all exact: same numbers
-                            if name in fns:
-                                torch.testing.assert_close(fns["ours"](x), fns[name](x))
-                        medians, ratios = time_interleaved(fns, x, BUDGET_SECONDS[kind])
-                        mem = {name: peak_bytes(fn, x) / 2**20 for name, fn in fns.items()}
-                        route = layers["ours"].plan(size, size).route
-                        print(
-                            f"{kind:<5} {size:>4} {k:>2} {s:>2} {str(split):>6} {route:<10}"
-                            f"{_ms(medians, 'ours')}{_ms(medians, 'floor')}{_ms(medians, 'pad')}"
-                            f"{_ratio(ratios, 'floor'):>11}{_ratio(ratios, 'pad'):>9}"
-                            f"{_mb(mem, 'ours')}{_mb(mem, 'floor')}{_mb(mem, 'pad', 8)}",
-                            flush=True,
-                        )
-        print("\ntimm-avg: timm's AvgPool2dSame (zeros counted in the mean) on the asymmetric rows")
-        print(f"{'size':>4} {'K':>2} {'S':>2} {'ours ms':>9} {'timm ms':>9} {'ours/timm':>10}"
-              f"{'max |timm − TF|':>17}")  # fmt: skip
-        for size in SIZES:
-            x = torch.randn(BATCH, CHANNELS, size, size)
-            for k in KERNELS:
-                for s in STRIDES:
-                    (before, after), _ = same_padding((size, size), k, s)
-                    if before == after:
-                        continue
-                    fns = {"ours": AvgPool2dSame(k, s).forward, "timm": TimmAvgPool(k, s).forward}
-                    medians, ratios = time_interleaved(fns, x, BUDGET_SECONDS["avg"])
-                    error = (fns["timm"](x) - fns["ours"](x)).abs().max().item()
-                    print(f"{size:>4} {k:>2} {s:>2}{_ms(medians, 'ours')}{_ms(medians, 'timm')}"
-                          f"{_ratio(ratios, 'timm'):>10}{error:>17.3f}", flush=True)  # fmt: skip
+        for rank in ranks:
+            batch, channels, sizes = SHAPES[rank]
+            print(f"\n{rank}-D: batch {batch}, {channels} channels")
+            print(header)
+            print("-" * len(header))
+            for kind in ("conv", "max", "avg"):
+                for size in sizes:
+                    x = torch.randn(batch, channels, *(size,) * rank)
+                    shape = "×".join([str(size)] * rank)
+                    for k in KERNELS:
+                        for s in STRIDES:
+                            layers, split = make_layers(kind, rank, channels, size, k, s)
+                            row(kind, rank, shape, x, layers, split, k, s)
+        if 2 in ranks:
+            timm_rows()
     print(f"({time.perf_counter() - started:.0f} s)")
+
+
+def row(kind: str, rank: int, shape: str, x, layers: dict, split, k: int, s: int) -> None:
+    fns = {n: layer.forward for n, layer in layers.items()}
+    for other in ("floor", "pad"):  # all exact: same numbers
+        if other in fns:
+            torch.testing.assert_close(fns["ours"](x), fns[other](x))
+    medians, ratios = time_interleaved(fns, x, BUDGET_SECONDS[kind])
+    mem = {n: peak_bytes(fn, x) / 2**20 for n, fn in fns.items()}
+    route = layers["ours"].plan(*x.shape[2:]).route
+    print(
+        f"{kind + str(rank) + 'd':<7} {shape:>13} {k:>2} {s:>2} {str(split):>6} {route:<10}"
+        f"{_ms(medians, 'ours')}{_ms(medians, 'floor')}{_ms(medians, 'pad')}"
+        f"{_ratio(ratios, 'floor'):>11}{_ratio(ratios, 'pad'):>9}"
+        f"{_mb(mem, 'ours')}{_mb(mem, 'floor')}{_mb(mem, 'pad', 8)}",
+        flush=True,
+    )
+
+
+def timm_rows() -> None:
+    batch, channels, sizes = SHAPES[2]
+    print("\ntimm-avg: timm's AvgPool2dSame (zeros counted in the mean) on the asymmetric rows")
+    print(f"{'size':>4} {'K':>2} {'S':>2} {'ours ms':>9} {'timm ms':>9} {'ours/timm':>10}"
+          f"{'max |timm − TF|':>17}")  # fmt: skip
+    for size in sizes:
+        x = torch.randn(batch, channels, size, size)
+        for k in KERNELS:
+            for s in STRIDES:
+                (before, after), _ = same_padding((size, size), k, s)
+                if before == after:
+                    continue
+                fns = {"ours": AvgPool2dSame(k, s).forward, "timm": TimmAvgPool(k, s).forward}
+                medians, ratios = time_interleaved(fns, x, BUDGET_SECONDS["avg"])
+                error = (fns["timm"](x) - fns["ours"](x)).abs().max().item()
+                print(f"{size:>4} {k:>2} {s:>2}{_ms(medians, 'ours')}{_ms(medians, 'timm')}"
+                      f"{_ratio(ratios, 'timm'):>10}{error:>17.3f}", flush=True)  # fmt: skip
 
 
 def _ms(medians, name) -> str:
@@ -275,4 +335,4 @@ def _mb(mem, name, width=9) -> str:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -15,13 +15,23 @@ from .arithmetic import *  # noqa: F403 — exactly the names in arithmetic.__al
 __version__ = "0.1.0"
 
 # name -> module that defines it, imported on first attribute access (PEP 562)
+_LAYERS = (
+    "Conv1dSame",
+    "Conv2dSame",
+    "Conv3dSame",
+    "MaxPool1dSame",
+    "MaxPool2dSame",
+    "MaxPool3dSame",
+    "AvgPool1dSame",
+    "AvgPool2dSame",
+    "AvgPool3dSame",
+    "ConvTranspose1dSame",
+    "ConvTranspose2dSame",
+    "ConvTranspose3dSame",
+    "CausalConv1d",
+)
 _LAZY = {
-    "Conv2dSame": "layers",
-    "MaxPool2dSame": "layers",
-    "AvgPool2dSame": "layers",
-    "ConvTranspose2dSame": "layers",
-    "Conv1dSame": "layers",
-    "CausalConv1d": "layers",
+    **dict.fromkeys(_LAYERS, "layers"),
     "from_keras": "port",
     "to_torch_source": "port",
     "compare": "port",

@@ -1,12 +1,11 @@
 """PyTorch layers with Keras/TensorFlow ``padding='same'``: drop-in, exact and cheap.
 
-``Conv2dSame``, ``MaxPool2dSame`` and ``AvgPool2dSame`` give the output of Keras'
-``Conv2D`` / ``MaxPooling2D`` / ``AveragePooling2D`` with ``padding='same'`` for every
-input size, kernel (odd or even), stride and dilation, square or not.
-``ConvTranspose2dSame``, ``Conv1dSame`` and ``CausalConv1d`` do the same for Keras'
-``Conv2DTranspose(padding='same')``, ``Conv1D(padding='same')`` and
-``Conv1D(padding='causal')`` (see their docstrings; the transposed and causal ones need
-no per-size plan).
+``Conv{1,2,3}dSame``, ``MaxPool{1,2,3}dSame`` and ``AvgPool{1,2,3}dSame`` give the output
+of Keras' ``Conv1D/2D/3D``, ``MaxPooling1D/2D/3D`` and ``AveragePooling1D/2D/3D`` with
+``padding='same'`` for every input size, kernel (odd or even), stride and dilation,
+cubic or not. ``ConvTranspose{1,2,3}dSame`` and ``CausalConv1d`` do the same for Keras'
+``Conv1DTranspose/2D/3D(padding='same')`` and ``Conv1D(padding='causal')`` (see their
+docstrings; the transposed and causal ones need no per-size plan).
 
 TensorFlow's rule, per dimension (``W`` input size, ``K_eff = D·(K − 1) + 1``)::
 
@@ -42,14 +41,17 @@ Every plan is checked against :func:`samepad_viz.output_size` (PyTorch's size ru
 explicit ``F.pad`` (−∞ for max, zeros with a count of real cells for the mean) if a
 shortcut would not give Keras' size or would break PyTorch's ``padding ≤ kernel / 2``.
 
-The input height and width are read as Python ints, so under ``torch.compile`` and
-``torch.export`` they are specialised (the padding depends on them); the batch size
-stays free.
+Every rank (1-D sequences, 2-D images, 3-D volumes) has the same layers, from one
+implementation per kind parameterised by the number of spatial dimensions: the plan works
+per dimension, and a 3-D layer is the 2-D idea with one more axis. The input's spatial
+sizes are read as Python ints, so under ``torch.compile`` and ``torch.export`` they are
+specialised; the batch size stays free.
 
-One idea per file: :mod:`.conv` (``Conv2dSame``, ``Conv1dSame``), :mod:`.pool`
-(``MaxPool2dSame``, ``AvgPool2dSame``), :mod:`.transposed` (``ConvTranspose2dSame``),
-:mod:`.causal` (``CausalConv1d``); ``_plan`` holds the cached per-size plans and
-``_arguments`` the checks of the layers' arguments and their Keras-like reprs.
+One idea per file: :mod:`.conv` (``Conv1dSame``, ``Conv2dSame``, ``Conv3dSame``),
+:mod:`.pool` (``MaxPool1d/2d/3dSame``, ``AvgPool1d/2d/3dSame``), :mod:`.transposed`
+(``ConvTranspose1d/2d/3dSame``), :mod:`.causal` (``CausalConv1d``); ``_plan`` holds the
+cached per-size plans and ``_arguments`` the checks of the layers' arguments and their
+Keras-like reprs.
 """
 
 from __future__ import annotations
@@ -59,15 +61,29 @@ import torch.nn.functional as F  # noqa: F401
 
 from ._plan import _pool_plan  # noqa: F401
 from .causal import CausalConv1d
-from .conv import Conv1dSame, Conv2dSame, _safe_weight  # noqa: F401
-from .pool import AvgPool2dSame, MaxPool2dSame
-from .transposed import ConvTranspose2dSame
+from .conv import Conv1dSame, Conv2dSame, Conv3dSame, _safe_weight  # noqa: F401
+from .pool import (
+    AvgPool1dSame,
+    AvgPool2dSame,
+    AvgPool3dSame,
+    MaxPool1dSame,
+    MaxPool2dSame,
+    MaxPool3dSame,
+)
+from .transposed import ConvTranspose1dSame, ConvTranspose2dSame, ConvTranspose3dSame
 
 __all__ = [
+    "AvgPool1dSame",
     "AvgPool2dSame",
+    "AvgPool3dSame",
     "CausalConv1d",
     "Conv1dSame",
     "Conv2dSame",
+    "Conv3dSame",
+    "ConvTranspose1dSame",
     "ConvTranspose2dSame",
+    "ConvTranspose3dSame",
+    "MaxPool1dSame",
     "MaxPool2dSame",
+    "MaxPool3dSame",
 ]

@@ -2,7 +2,7 @@
 
 Every size check is :mod:`samepad_viz.arithmetic`'s (``same_padding`` refuses 0, bools,
 floats and negatives and names the argument); this file only normalises the shapes the
-layers accept (an int or a pair in 2-D, an int or a 1-tuple on the time axis) and checks
+layers accept (an int, or one value per spatial dimension: a 1-tuple, pair or triple) and checks
 what arithmetic does not know about: channels, groups, ``bias``, ``padding=`` and the
 rank of an input.
 """
@@ -14,17 +14,25 @@ import torch
 from ..arithmetic import same_padding
 
 Pair = tuple[int, int]
+Sizes = tuple[int, ...]  # one entry per spatial dimension
+
+#: the spatial axes of each rank, as the errors name them
+AXES = {1: "length", 2: "height, width", 3: "depth, height, width"}
+_TUPLE = {2: "a (height, width) pair", 3: "a (depth, height, width) triple"}
 
 
-def _pair(name: str, value) -> Pair:
-    """An int for both dimensions or a (height, width) pair; validated by ``arithmetic``."""
+def _per_axis(name: str, value, rank: int) -> Sizes:
+    """An int for every spatial dimension or one value per dimension; validated by arithmetic.
+
+    >>> _per_axis("stride", 2, 3), _per_axis("stride", (2, 1), 2), _per_axis("stride", (4,), 1)
+    ((2, 2, 2), (2, 1), (4,))
+    """
     if isinstance(value, (tuple, list)):
-        if len(value) != 2:
-            raise ValueError(
-                f"{name} must be an int or a (height, width) pair, got {tuple(value)!r}"
-            )
+        if len(value) != rank:
+            allowed = "an int for the one time axis" if rank == 1 else f"an int or {_TUPLE[rank]}"
+            raise ValueError(f"{name} must be {allowed}, got {tuple(value)!r}")
         return tuple(value)
-    return (value, value)
+    return (value,) * rank
 
 
 def _check_positive(name: str, value) -> int:
@@ -35,52 +43,43 @@ def _check_positive(name: str, value) -> int:
     return value
 
 
-def _check_sizes(kernel_size, stride, dilation=1) -> tuple[Pair, Pair, Pair]:
-    """Normalise to pairs and let ``arithmetic`` refuse 0, bools, floats, negatives.
+def _check_sizes(kernel_size, stride, dilation=1, rank: int = 2) -> tuple[Sizes, Sizes, Sizes]:
+    """Normalise to one value per spatial dimension and let ``arithmetic`` refuse 0, bools,
+    floats and negatives (naming the argument).
 
     >>> _check_sizes(3, (2, 1))
     ((3, 3), (2, 1), (1, 1))
+    >>> _check_sizes((3, 1, 2), 2, rank=3)
+    ((3, 1, 2), (2, 2, 2), (1, 1, 1))
     >>> _check_sizes(0, 1)
     Traceback (most recent call last):
     ...
     ValueError: kernel_size must be >= 1, got 0
     """
     k, s, d = (
-        _pair("kernel_size", kernel_size),
-        _pair("stride", stride),
-        _pair("dilation", dilation),
+        _per_axis("kernel_size", kernel_size, rank),
+        _per_axis("stride", stride, rank),
+        _per_axis("dilation", dilation, rank),
     )
     # same_padding validates every entry (int, not bool, >= 1) and names the argument.
-    same_padding((1, 1), k, s, d)
+    same_padding((1,) * rank, k, s, d)
     return tuple(int(v) for v in k), tuple(int(v) for v in s), tuple(int(v) for v in d)
-
-
-def _check_length(name: str, value) -> int:
-    """One int for the time axis (a 1-tuple is accepted, as torch.nn writes it)."""
-    if isinstance(value, (tuple, list)):
-        if len(value) != 1:
-            raise ValueError(f"{name} must be an int for the one time axis, got {tuple(value)!r}")
-        (value,) = value
-    return value
 
 
 def _lengths(kernel_size, stride, dilation) -> tuple:
     """``kernel_size``, ``stride`` and ``dilation`` of a 1-D layer, each one time-axis value."""
-    return tuple(
-        _check_length(name, value)
-        for name, value in (("kernel_size", kernel_size), ("stride", stride),
-                            ("dilation", dilation))
-    )  # fmt: skip
+    return tuple(_per_axis(name, value, 1)[0] for name, value in (
+        ("kernel_size", kernel_size), ("stride", stride), ("dilation", dilation)))  # fmt: skip
 
 
 def _check_sizes_1d(kernel_size, stride, dilation) -> tuple[int, int, int]:
-    """:func:`_check_sizes` for the one time axis (the width of a 1 × L input).
+    """:func:`_check_sizes` for the one time axis, as plain ints.
 
     >>> _check_sizes_1d((4,), 2, 1)
     (4, 2, 1)
     """
-    k, s, d = _lengths(kernel_size, stride, dilation)
-    return tuple(v[1] for v in _check_sizes((1, k), (1, s), (1, d)))
+    k, s, d = _check_sizes(kernel_size, stride, dilation, rank=1)
+    return k[0], s[0], d[0]
 
 
 def _check_channels(in_channels, out_channels, groups: int = 1, bias=True) -> None:
@@ -112,9 +111,9 @@ def _check_rank(layer: str, x: torch.Tensor, rank: int, axes: str) -> None:
         )
 
 
-def _check_input(layer: str, x: torch.Tensor) -> None:
-    """A 2-D layer's input: (batch, channels, height, width)."""
-    _check_rank(layer, x, 4, "batch, channels, height, width")
+def _check_input(layer: str, x: torch.Tensor, spatial: int = 2) -> None:
+    """A layer's input: (batch, channels, *spatial dimensions)."""
+    _check_rank(layer, x, spatial + 2, "batch, channels, " + AXES[spatial])
 
 
 def _keras_repr(kernel_size, stride, padding: str = "same", **extra) -> str:

@@ -15,18 +15,31 @@ from typing import NamedTuple
 import torch
 
 from ..arithmetic import keras_output_size, output_size, same_padding, window_indices
-from ._arguments import Pair
+from ._arguments import Sizes
 
 
 class _Plan(NamedTuple):
-    """How one layer reaches Keras' 'same' for one input size (all plain ints)."""
+    """How one layer reaches Keras' 'same' for one input size (all plain ints).
+
+    Every field has one entry per spatial dimension (1, 2 or 3 of them), except ``pad``,
+    which is in ``F.pad``'s order: the last dimension first, ``(before, after)`` each.
+    """
 
     route: str  # "symmetric", "slice", "ceil", "pad", a "+"-join of them, or "sum" (avg)
-    padding: Pair  # the op's own padding= (symmetric per dimension)
-    pad: tuple[int, int, int, int] | None  # F.pad (left, right, top, bottom), or None
+    padding: Sizes  # the op's own padding= (symmetric per dimension)
+    pad: tuple[int, ...] | None  # F.pad (last dim's before, after, then the one before...)
     ceil_mode: bool  # pooling only
-    crop: Pair  # output rows / columns to drop at the start (0 or 1)
-    counts: tuple[tuple[int, ...], tuple[int, ...]] | None  # avg "sum"/"pad": real cells
+    crop: Sizes  # outputs to drop at the start of each dimension (0 or 1)
+    counts: tuple[tuple[int, ...], ...] | None  # avg "sum"/"pad": real cells per window
+
+
+def _f_pad(splits) -> tuple[int, ...]:
+    """Per-dimension ``(before, after)`` splits in ``F.pad``'s order (last dimension first).
+
+    >>> _f_pad(((0, 1), (2, 3)))
+    (2, 3, 0, 1)
+    """
+    return tuple(v for split in reversed(splits) for v in split)
 
 
 def _route_name(routes) -> str:
@@ -62,7 +75,7 @@ def _split_routes(splits, stride, uneven: str):
 
 
 @functools.lru_cache(maxsize=512)
-def _conv_plan(size: Pair, kernel_size: Pair, stride: Pair, dilation: Pair) -> _Plan:
+def _conv_plan(size: Sizes, kernel_size: Sizes, stride: Sizes, dilation: Sizes) -> _Plan:
     """Plan for a convolution: ``padding=``, a dropped first output row at stride 1, or F.pad.
 
     >>> _conv_plan((32, 32), (3, 3), (1, 1), (1, 1)).padding
@@ -70,14 +83,17 @@ def _conv_plan(size: Pair, kernel_size: Pair, stride: Pair, dilation: Pair) -> _
     >>> p = _conv_plan((32, 33), (3, 3), (2, 2), (1, 1))
     >>> p.route, p.padding, p.pad
     ('pad', (0, 1), (0, 0, 0, 1))
+    >>> _conv_plan((16, 17, 16), (3, 3, 3), (2, 2, 2), (1, 1, 1)).pad   # depth, width uneven
+    (0, 1, 0, 0, 0, 1)
     """
     splits = same_padding(size, kernel_size, stride, dilation)
     padding, crop, routes = _split_routes(splits, stride, "pad")
     # one zero row/column after where the split is uneven at stride >= 2, the rest symmetric
     extra = [
-        after - before if s > 1 else 0 for (before, after), s in zip(splits, stride, strict=True)
+        (0, after - before if s > 1 else 0)
+        for (before, after), s in zip(splits, stride, strict=True)
     ]
-    pad = (0, extra[1], 0, extra[0]) if any(extra) else None
+    pad = _f_pad(extra) if any(e for _, e in extra) else None
     plan = _Plan(_route_name(routes), tuple(padding), pad, False, tuple(crop), None)
     _check_plan(plan, size, kernel_size, stride, dilation)
     return plan
@@ -85,7 +101,7 @@ def _conv_plan(size: Pair, kernel_size: Pair, stride: Pair, dilation: Pair) -> _
 
 @functools.lru_cache(maxsize=512)
 def _pool_plan(
-    size: Pair, kernel_size: Pair, stride: Pair, average: bool, copy_free: bool = True
+    size: Sizes, kernel_size: Sizes, stride: Sizes, average: bool, copy_free: bool = True
 ) -> _Plan:
     """Plan for a pooling layer: no copy of the input whenever PyTorch allows it.
 
@@ -105,11 +121,19 @@ def _pool_plan(
     >>> p = _pool_plan((3, 4), (2, 3), (1, 1), True)        # rows (0, 1), columns (1, 1)
     >>> p.route, p.padding, p.crop, p.counts
     ('sum', (1, 1), (1, 0), ((2, 2, 1), (2, 3, 3, 2)))
+    >>> _pool_plan((1, 4, 4), (2, 2, 2), (1, 1, 1), True).route   # avg_pool3d: 1 < 2
+    'pad'
+
     """
     splits = same_padding(size, kernel_size, stride)
     padding, crop, routes = _split_routes(splits, stride, "ceil")
     plan = _Plan(_route_name(routes), tuple(padding), None, "ceil" in routes, tuple(crop), None)
     fits = all(p <= k // 2 for p, k in zip(plan.padding, kernel_size, strict=True))
+    # avg_pool3d, unlike the 1-D and 2-D ops and max pooling, refuses an input smaller than
+    # its kernel before padding ("input image smaller than kernel size"): pad explicitly
+    fits = fits and not (
+        average and len(size) == 3 and any(n < k for n, k in zip(size, kernel_size, strict=True))
+    )
     if (
         copy_free
         and fits
@@ -118,13 +142,13 @@ def _pool_plan(
     ):
         if average and plan.route == "slice":
             plan = plan._replace(route="sum", counts=_real_cells(size, kernel_size, stride, splits))
-            _check_plan(plan, size, kernel_size, stride, (1, 1))
+            _check_plan(plan, size, kernel_size, stride, (1,) * len(size))
         return plan
     # Fallback (not reached for 'same' splits, kept for safety): explicit pad of the split.
-    pad = (*splits[1], *splits[0])
     counts = _real_cells(size, kernel_size, stride, splits) if average else None
-    plan = _Plan("pad", (0, 0), pad, False, (0, 0), counts)
-    _check_plan(plan, size, kernel_size, stride, (1, 1))
+    zeros = (0,) * len(size)
+    plan = _Plan("pad", zeros, _f_pad(splits), False, zeros, counts)
+    _check_plan(plan, size, kernel_size, stride, (1,) * len(size))
     return plan
 
 
@@ -136,12 +160,14 @@ def _real_cells(size, kernel_size, stride, splits) -> tuple[tuple[int, ...], ...
     )
 
 
-def _plan_size(plan: _Plan, size, kernel_size, stride, dilation=(1, 1)) -> tuple[int, ...]:
-    pad = plan.pad or (0, 0, 0, 0)
-    padding = (
-        (plan.padding[0] + pad[2], plan.padding[0] + pad[3]),
-        (plan.padding[1] + pad[0], plan.padding[1] + pad[1]),
+def _plan_size(plan: _Plan, size, kernel_size, stride, dilation=None) -> tuple[int, ...]:
+    n = len(size)
+    pad = plan.pad or (0,) * (2 * n)
+    padding = tuple(
+        (p + pad[2 * (n - 1 - i)], p + pad[2 * (n - 1 - i) + 1])
+        for i, p in enumerate(plan.padding)
     )
+    dilation = dilation or (1,) * n
     out = output_size(size, kernel_size, stride, padding, dilation, ceil_mode=plan.ceil_mode)
     return tuple(o - c for o, c in zip(out, plan.crop, strict=True))
 
@@ -164,7 +190,8 @@ def _cached(plan_function):
     return plan_function
 
 
-def _crop(y: torch.Tensor, crop: Pair) -> torch.Tensor:
-    if crop == (0, 0):
+def _crop(y: torch.Tensor, crop: Sizes) -> torch.Tensor:
+    """Drop the first ``crop[i]`` outputs of spatial dimension ``i`` (a view, no copy)."""
+    if not any(crop):
         return y
-    return y[:, :, crop[0] :, crop[1] :]
+    return y[(..., *(slice(c, None) for c in crop))]

@@ -1,4 +1,10 @@
-"""Conv2dSame and Conv1dSame: convolutions with Keras' ``padding='same'``, planned per size."""
+"""Conv1dSame, Conv2dSame, Conv3dSame: convolutions with Keras' ``padding='same'``.
+
+One implementation, :class:`_ConvSame`, for every rank: the plan (``_plan._conv_plan``)
+works per spatial dimension, and the op is ``F.conv1d``/``conv2d``/``conv3d`` by rank. The
+three public classes only join it to their ``torch.nn`` counterpart and say, in their
+docstrings, how a Keras kernel of that rank goes in.
+"""
 
 from __future__ import annotations
 
@@ -6,37 +12,39 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ._arguments import (
-    _check_channels,
-    _check_input,
-    _check_rank,
-    _check_same,
-    _check_sizes,
-    _check_sizes_1d,
-    _conv_repr,
-)
+from ._arguments import _check_channels, _check_input, _check_same, _check_sizes, _conv_repr
 from ._plan import _cached, _conv_plan, _crop, _Plan
 
 
 def _safe_weight(weight: torch.Tensor) -> torch.Tensor:
-    """Give a one-input-channel weight its canonical strides (a PyTorch 2.13 CPU bug).
+    """Give a one-input-channel 2-D weight its canonical strides (a PyTorch 2.13 CPU bug).
 
     ``module.to(memory_format=torch.channels_last)`` gives a ``(out, 1, kh, kw)`` weight
     the strides ``(kh·kw, 1, kw, 1)``; with those, ``F.conv2d`` on CPU returns garbage when
     the output is one column wide at a horizontal stride > 1 (``tests/test_layers.py``
     pins it). The copy is of the tiny weight only, and only in that layout.
     """
-    if weight.shape[1] == 1 and weight.stride(1) != weight.shape[2] * weight.shape[3]:
+    if (
+        weight.dim() == 4
+        and weight.shape[1] == 1
+        and weight.stride(1) != weight.shape[2] * weight.shape[3]
+    ):
         return weight.clone(memory_format=torch.contiguous_format)
     return weight
 
 
 class _ConvSame:
-    """What :class:`Conv2dSame` and :class:`Conv1dSame` share: the Keras-like constructor
-    (checked, ``padding=0`` for the op: the plan pads per call) and the repr."""
+    """Keras' ``'same'`` for a convolution of any rank (1, 2 or 3 spatial dimensions).
 
-    #: (kernel_size, stride, dilation) → the checked sizes, one per spatial dimension
-    _sizes = staticmethod(_check_sizes)
+    The constructor is Keras-like and checked (the op itself gets ``padding=0``: the plan
+    pads per call); ``forward`` asks the cached plan for the input's spatial size and runs
+    the op of its rank with the plan's symmetric ``padding``, an ``F.pad`` of the one
+    extra cell where a split is uneven at stride ≥ 2, and a crop of the first output
+    where it is uneven at stride 1.
+    """
+
+    #: number of spatial dimensions (set by each public class)
+    spatial = 2
 
     def __init__(
         self,
@@ -54,11 +62,25 @@ class _ConvSame:
     ) -> None:
         _check_same(padding)
         _check_channels(in_channels, out_channels, groups, bias)
-        k, s, d = self._sizes(kernel_size, stride, dilation)
+        k, s, d = _check_sizes(kernel_size, stride, dilation, self.spatial)
         super().__init__(
             in_channels, out_channels, k, stride=s, padding=0, dilation=d, groups=groups,
             bias=bias, device=device, dtype=dtype,
         )  # fmt: skip
+
+    def plan(self, *size: int) -> _Plan:
+        """The padding plan for an input of spatial ``size`` (cached per size)."""
+        return _cached(_conv_plan)(size, self.kernel_size, self.stride, self.dilation)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        _check_input(type(self).__name__, x, self.spatial)
+        plan = self.plan(*(int(n) for n in x.shape[2:]))
+        if plan.pad is not None:
+            x = F.pad(x, plan.pad)
+        weight = _safe_weight(self.weight) if self.in_channels == self.groups else self.weight
+        conv = getattr(F, f"conv{self.spatial}d")
+        y = conv(x, weight, self.bias, self.stride, plan.padding, self.dilation, self.groups)
+        return _crop(y, plan.crop)
 
     def extra_repr(self) -> str:
         return _conv_repr(self)
@@ -86,18 +108,7 @@ class Conv2dSame(_ConvSame, nn.Conv2d):
     torch.Size([1, 8, 15, 16])
     """
 
-    def plan(self, height: int, width: int) -> _Plan:
-        """The padding plan for an input of ``height × width`` (cached)."""
-        return _cached(_conv_plan)((height, width), self.kernel_size, self.stride, self.dilation)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        _check_input(type(self).__name__, x)
-        plan = self.plan(int(x.shape[-2]), int(x.shape[-1]))
-        if plan.pad is not None:
-            x = F.pad(x, plan.pad)
-        weight = _safe_weight(self.weight) if self.in_channels == self.groups else self.weight
-        y = F.conv2d(x, weight, self.bias, self.stride, plan.padding, self.dilation, self.groups)
-        return _crop(y, plan.crop)
+    spatial = 2
 
 
 class Conv1dSame(_ConvSame, nn.Conv1d):
@@ -117,19 +128,25 @@ class Conv1dSame(_ConvSame, nn.Conv1d):
     torch.Size([1, 4, 5])
     """
 
-    _sizes = staticmethod(_check_sizes_1d)
+    spatial = 1
 
-    def plan(self, length: int) -> _Plan:
-        """The padding plan for a sequence of ``length`` (the 2-D plan of a 1 × L input)."""
-        return _cached(_conv_plan)(
-            (1, length), (1, *self.kernel_size), (1, *self.stride), (1, *self.dilation)
-        )
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        _check_rank(type(self).__name__, x, 3, "batch, channels, length")
-        plan = self.plan(int(x.shape[-1]))
-        if plan.pad is not None:
-            x = F.pad(x, plan.pad[:2])
-        y = F.conv1d(x, self.weight, self.bias, self.stride, plan.padding[1], self.dilation,
-                     self.groups)  # fmt: skip
-        return y[:, :, plan.crop[1] :] if plan.crop[1] else y
+class Conv3dSame(_ConvSame, nn.Conv3d):
+    """``nn.Conv3d`` with Keras ``Conv3D(..., padding='same')``: ``out = ⌈W / S⌉`` per axis.
+
+    The 2-D rule with one more dimension (depth, height, width): each axis gets
+    TensorFlow's split, decided per input size by the same cached plan as
+    :class:`Conv2dSame` — ``padding=before`` where it is symmetric, ``padding=after`` and
+    a dropped first output where ``after = before + 1`` at stride 1, one zero added with
+    ``F.pad`` where it is uneven at stride ≥ 2. Weights ``(out, in / groups, kd, kh, kw)``:
+    a Keras kernel ``(kd, kh, kw, in, out)`` goes in as ``kernel.permute(4, 3, 0, 1, 2)``.
+
+    >>> conv = Conv3dSame(1, 2, (3, 2, 3), stride=2)
+    >>> conv
+    Conv3dSame(1, 2, kernel_size=(3, 2, 3), stride=(2, 2, 2), padding='same')
+    >>> conv(torch.zeros(1, 1, 16, 17, 9)).shape
+    torch.Size([1, 2, 8, 9, 5])
+    """
+
+    spatial = 3
+

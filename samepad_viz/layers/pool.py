@@ -1,8 +1,14 @@
-"""MaxPool2dSame and AvgPool2dSame: pooling with Keras' ``padding='same'``, copy-free."""
+"""Max and average pooling with Keras' ``padding='same'`` in 1, 2 and 3 dimensions, copy-free.
+
+One implementation per kind (:class:`_MaxPoolSame`, :class:`_AvgPoolSame`) for every
+rank: the plan (``_plan._pool_plan``) works per spatial dimension and the op is picked by
+rank. The public classes join it to their ``torch.nn`` counterpart.
+"""
 
 from __future__ import annotations
 
 import functools
+import math
 
 import torch
 import torch.nn.functional as F
@@ -14,11 +20,12 @@ from ._plan import _cached, _crop, _Plan, _pool_plan
 
 @functools.lru_cache(maxsize=64)
 def _cell_counts(counts, dtype: torch.dtype, device: torch.device) -> torch.Tensor:
-    """The ``(H_out, W_out)`` map of real cells per window (cached per size, dtype, device)."""
-    rows, cols = counts
-    return torch.tensor(rows, dtype=dtype, device=device)[:, None] * torch.tensor(
-        cols, dtype=dtype, device=device
-    )
+    """The map of real cells per window, one axis per spatial dimension (cached per size,
+    dtype and device): the outer product of the per-dimension counts."""
+    total = torch.ones((), dtype=dtype, device=device)
+    for axis in counts:
+        total = total[..., None] * torch.tensor(axis, dtype=dtype, device=device)
+    return total
 
 
 def _sums_by_convolution(x: torch.Tensor) -> bool:
@@ -35,24 +42,87 @@ def _sums_by_convolution(x: torch.Tensor) -> bool:
     return torch.backends.mkldnn.conv.fp32_precision in ("none", "ieee")
 
 
-class _Pool2dSame(nn.Module):
+class _PoolSame:
+    """Keras' ``'same'`` for a pooling layer of any rank (1, 2 or 3 spatial dimensions).
+
+    Keras-like constructor: ``(kernel_size, stride=None)``, ``None`` meaning the kernel
+    size; the ``torch.nn`` parent gets ``padding=0`` (the plan pads per call).
+    """
+
+    #: number of spatial dimensions, and whether the layer averages (set by each class)
+    spatial = 2
     average = False
 
     def __init__(self, kernel_size, stride=None, *, padding: str = "same") -> None:
-        super().__init__()
         _check_same(padding)
-        k, s, _ = _check_sizes(kernel_size, kernel_size if stride is None else stride)
-        self.kernel_size, self.stride = k, s
+        k, s, _ = _check_sizes(
+            kernel_size, kernel_size if stride is None else stride, 1, self.spatial
+        )
+        super().__init__(k, s)
 
-    def plan(self, height: int, width: int) -> _Plan:
-        """The padding plan for an input of ``height × width`` (cached)."""
-        return _cached(_pool_plan)((height, width), self.kernel_size, self.stride, self.average)
+    def plan(self, *size: int) -> _Plan:
+        """The padding plan for an input of spatial ``size`` (cached per size)."""
+        return _cached(_pool_plan)(size, self.kernel_size, self.stride, self.average)
+
+    def _planned(self, x: torch.Tensor) -> _Plan:
+        _check_input(type(self).__name__, x, self.spatial)
+        return self.plan(*(int(n) for n in x.shape[2:]))
 
     def extra_repr(self) -> str:
         return _keras_repr(self.kernel_size, self.stride)
 
 
-class MaxPool2dSame(_Pool2dSame):
+class _MaxPoolSame(_PoolSame):
+    """Max pooling of any rank; the split maps onto the op's −∞ padding (see below)."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        plan = self._planned(x)
+        if plan.pad is not None:
+            x = F.pad(x, plan.pad, value=float("-inf"))
+        pool = getattr(F, f"max_pool{self.spatial}d")
+        y = pool(x, self.kernel_size, self.stride, plan.padding, ceil_mode=plan.ceil_mode)
+        return _crop(y, plan.crop)
+
+
+class _AvgPoolSame(_PoolSame):
+    """Average pooling of any rank, TensorFlow's definition (padding never counted)."""
+
+    average = True
+
+    def __init__(self, kernel_size, stride=None, *, padding: str = "same") -> None:
+        super().__init__(kernel_size, stride, padding=padding)
+        self.count_include_pad = False  # as the torch.nn attribute reads: padding is not counted
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        plan = self._planned(x)
+        n = self.spatial
+        if plan.route == "sum" and _sums_by_convolution(x):
+            channels = int(x.shape[1])
+            ones = x.new_ones((channels, 1, *self.kernel_size))
+            conv = getattr(F, f"conv{n}d")
+            sums = conv(x, ones, None, self.stride, plan.padding, 1, channels)
+            count = _cached(_cell_counts)(plan.counts, x.dtype, x.device)
+            return _crop(sums, plan.crop).div_(count)  # in place: one output-sized tensor
+        pool = getattr(F, f"avg_pool{n}d")
+        if plan.pad is None:
+            y = pool(
+                x,
+                self.kernel_size,
+                self.stride,
+                plan.padding,
+                ceil_mode=plan.ceil_mode,
+                count_include_pad=False,
+            )
+            return _crop(y, plan.crop)
+        # fallback: the mean of the zero-padded windows times the window size is their sum;
+        # divided by the real cells per window (avg_pool1d has no divisor_override)
+        sums = pool(F.pad(x, plan.pad), self.kernel_size, self.stride) * math.prod(
+            self.kernel_size
+        )
+        return sums / _cell_counts(plan.counts, x.dtype, x.device)
+
+
+class MaxPool2dSame(_MaxPoolSame, nn.MaxPool2d):
     """Keras ``MaxPooling2D(pool_size, strides, padding='same')``: padding never wins.
 
     ``out = ⌈W / S⌉`` with TensorFlow's split (``before = ⌊total/2⌋``, the extra cell
@@ -70,16 +140,10 @@ class MaxPool2dSame(_Pool2dSame):
               [-7., -9.]]]])
     """
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        _check_input(type(self).__name__, x)
-        plan = self.plan(int(x.shape[-2]), int(x.shape[-1]))
-        if plan.pad is not None:
-            x = F.pad(x, plan.pad, value=float("-inf"))
-        y = F.max_pool2d(x, self.kernel_size, self.stride, plan.padding, ceil_mode=plan.ceil_mode)
-        return _crop(y, plan.crop)
+    spatial = 2
 
 
-class AvgPool2dSame(_Pool2dSame):
+class AvgPool2dSame(_AvgPoolSame, nn.AvgPool2d):
     """Keras ``AveragePooling2D(pool_size, strides, padding='same')`` as TensorFlow defines it.
 
     Each output is the mean of the *real* input cells its window covers; padding is never
@@ -105,31 +169,63 @@ class AvgPool2dSame(_Pool2dSame):
               [2.0000, 4.0000, 5.5000]]]])
     """
 
-    average = True
+    spatial = 2
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        _check_input(type(self).__name__, x)
-        plan = self.plan(int(x.shape[-2]), int(x.shape[-1]))
-        if plan.route == "sum" and _sums_by_convolution(x):
-            channels = int(x.shape[1])
-            ones = x.new_ones((channels, 1, *self.kernel_size))
-            sums = F.conv2d(x, ones, None, self.stride, plan.padding, 1, channels)
-            count = _cached(_cell_counts)(plan.counts, x.dtype, x.device)
-            return _crop(sums, plan.crop).div_(count)  # in place: one output-sized tensor
-        if plan.pad is None:
-            y = F.avg_pool2d(
-                x,
-                self.kernel_size,
-                self.stride,
-                plan.padding,
-                ceil_mode=plan.ceil_mode,
-                count_include_pad=False,
-            )
-            return _crop(y, plan.crop)
-        # fallback: sum over the zero-padded input, divided by the real cells per window
-        sums = F.avg_pool2d(F.pad(x, plan.pad), self.kernel_size, self.stride, divisor_override=1)
-        rows, cols = plan.counts
-        count = torch.tensor(rows, dtype=x.dtype, device=x.device)[:, None] * torch.tensor(
-            cols, dtype=x.dtype, device=x.device
-        )
-        return sums / count
+
+class MaxPool1dSame(_MaxPoolSame, nn.MaxPool1d):
+    """Keras ``MaxPooling1D(pool_size, strides, padding='same')`` on ``(batch, channels, L)``.
+
+    The 2-D rule on one axis: ``out = ⌈L / S⌉``, TensorFlow's split with the extra cell
+    at the end, mapped without a copy onto ``max_pool1d``'s −∞ padding (symmetric →
+    ``padding=before``; uneven at stride 1 → ``padding=after`` and the first output
+    dropped; uneven at stride ≥ 2 → ``ceil_mode=True``). ``stride`` defaults to
+    ``kernel_size``, as in Keras.
+
+    >>> MaxPool1dSame(2)(-torch.arange(1.0, 6.0).reshape(1, 1, 5))
+    tensor([[[-1., -3., -5.]]])
+    """
+
+    spatial = 1
+
+
+class MaxPool3dSame(_MaxPoolSame, nn.MaxPool3d):
+    """Keras ``MaxPooling3D(pool_size, strides, padding='same')`` on ``(N, C, D, H, W)``.
+
+    :class:`MaxPool2dSame` with one more axis: each of depth, height and width gets
+    TensorFlow's split and ``⌈size / S⌉`` outputs, without a copy of the input.
+
+    >>> MaxPool3dSame(2)(torch.zeros(1, 1, 5, 4, 3)).shape
+    torch.Size([1, 1, 3, 2, 2])
+    """
+
+    spatial = 3
+
+
+class AvgPool1dSame(_AvgPoolSame, nn.AvgPool1d):
+    """Keras ``AveragePooling1D(pool_size, strides, padding='same')`` as TensorFlow defines it.
+
+    Each output is the mean of the real cells its window covers (padding never counted);
+    ``out = ⌈L / S⌉``. Same routes as :class:`AvgPool2dSame`, on one axis.
+
+    >>> AvgPool1dSame(3, 2)(torch.arange(1.0, 7.0).reshape(1, 1, 6))
+    tensor([[[2.0000, 4.0000, 5.5000]]])
+    """
+
+    spatial = 1
+
+
+class AvgPool3dSame(_AvgPoolSame, nn.AvgPool3d):
+    """Keras ``AveragePooling3D(pool_size, strides, padding='same')`` as TensorFlow defines it.
+
+    :class:`AvgPool2dSame` with one more axis: the mean of the real cells of each window,
+    ``⌈size / S⌉`` outputs per axis, padding never counted.
+
+    >>> AvgPool3dSame(2)(torch.ones(1, 1, 3, 3, 3))
+    tensor([[[[[1., 1.],
+               [1., 1.]],
+    <BLANKLINE>
+              [[1., 1.],
+               [1., 1.]]]]])
+    """
+
+    spatial = 3

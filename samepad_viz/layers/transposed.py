@@ -1,4 +1,9 @@
-"""ConvTranspose2dSame: Keras' ``Conv2DTranspose(padding='same')``, ``out = W·S`` for every W."""
+"""Transposed convolutions with Keras' ``padding='same'`` (``out = W·S``) in 1, 2 and 3 dimensions.
+
+One implementation, :class:`_ConvTransposeSame`, for every rank: the op's own
+``padding``/``output_padding`` from :func:`samepad_viz.torch_transposed_padding` and a crop
+of the last output where TensorFlow removes an odd number of cells.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,60 @@ from ..arithmetic import torch_transposed_padding
 from ._arguments import _check_channels, _check_input, _check_same, _check_sizes, _conv_repr
 
 
-class ConvTranspose2dSame(nn.ConvTranspose2d):
+class _ConvTransposeSame:
+    """Keras' ``'same'`` transposed convolution of any rank (see :class:`ConvTranspose2dSame`)."""
+
+    #: number of spatial dimensions (set by each public class)
+    spatial = 2
+
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size,
+        stride=1,
+        dilation=1,
+        bias: bool = True,
+        *,
+        padding: str = "same",
+        device=None,
+        dtype=None,
+    ) -> None:
+        _check_same(padding)
+        _check_channels(in_channels, out_channels, bias=bias)
+        k, s, d = _check_sizes(kernel_size, stride, dilation, self.spatial)
+        tp = torch_transposed_padding((1,) * self.spatial, k, s, d)
+        super().__init__(
+            in_channels, out_channels, k, stride=s, padding=tp.padding,
+            output_padding=tp.output_padding, bias=bias, dilation=d, device=device,
+            dtype=dtype,
+        )  # fmt: skip
+        #: last outputs cropped from the op's output (0 or 1 per spatial dimension)
+        self.crop = tuple(0 if c is None else c[1] for c in tp.crop)
+
+    def forward(self, x: torch.Tensor, output_size=None) -> torch.Tensor:
+        name = type(self).__name__
+        if output_size is not None:
+            raise TypeError(
+                f"{name} takes no output_size: Keras' 'same' output is "
+                f"input size × stride; use nn.{name.removesuffix('Same')} for another size"
+            )
+        _check_input(name, x, self.spatial)
+        conv = getattr(F, f"conv_transpose{self.spatial}d")
+        y = conv(
+            x, self.weight, self.bias, self.stride, self.padding, self.output_padding,
+            1, self.dilation,
+        )  # fmt: skip
+        if not any(self.crop):
+            return y
+        ends = y.shape[2:]
+        return y[(..., *(slice(0, n - c) for n, c in zip(ends, self.crop, strict=True)))]
+
+    def extra_repr(self) -> str:
+        return _conv_repr(self)
+
+
+class ConvTranspose2dSame(_ConvTransposeSame, nn.ConvTranspose2d):
     """``nn.ConvTranspose2d`` with Keras ``Conv2DTranspose(..., padding='same')``: ``out = W·S``.
 
     Every input cell stamps the dilated kernel (``K_eff = D·(K − 1) + 1`` cells) ``S``
@@ -36,45 +94,34 @@ class ConvTranspose2dSame(nn.ConvTranspose2d):
     torch.Size([1, 4, 30, 32])
     """
 
-    def __init__(
-        self,
-        in_channels: int,
-        out_channels: int,
-        kernel_size,
-        stride=1,
-        dilation=1,
-        bias: bool = True,
-        *,
-        padding: str = "same",
-        device=None,
-        dtype=None,
-    ) -> None:
-        _check_same(padding)
-        _check_channels(in_channels, out_channels, bias=bias)
-        k, s, d = _check_sizes(kernel_size, stride, dilation)
-        tp = torch_transposed_padding((1, 1), k, s, d)
-        super().__init__(
-            in_channels, out_channels, k, stride=s, padding=tp.padding,
-            output_padding=tp.output_padding, bias=bias, dilation=d, device=device,
-            dtype=dtype,
-        )  # fmt: skip
-        #: last rows / columns cropped from the op's output (0 or 1 per dimension)
-        self.crop = tuple(0 if c is None else c[1] for c in tp.crop)
+    spatial = 2
 
-    def forward(self, x: torch.Tensor, output_size=None) -> torch.Tensor:
-        if output_size is not None:
-            raise TypeError(
-                "ConvTranspose2dSame takes no output_size: Keras' 'same' output is "
-                "input size × stride; use nn.ConvTranspose2d for another size"
-            )
-        _check_input(type(self).__name__, x)
-        y = F.conv_transpose2d(
-            x, self.weight, self.bias, self.stride, self.padding, self.output_padding,
-            1, self.dilation,
-        )  # fmt: skip
-        if self.crop == (0, 0):
-            return y
-        return y[:, :, : y.shape[2] - self.crop[0], : y.shape[3] - self.crop[1]]
 
-    def extra_repr(self) -> str:
-        return _conv_repr(self)
+class ConvTranspose1dSame(_ConvTransposeSame, nn.ConvTranspose1d):
+    """``nn.ConvTranspose1d`` with Keras ``Conv1DTranspose(..., padding='same')``: ``out = L·S``.
+
+    :class:`ConvTranspose2dSame` on one axis. Weights ``(in, out, k)``: a Keras kernel
+    ``(k, out, in)`` goes in as ``kernel.permute(2, 1, 0)``.
+
+    >>> up = ConvTranspose1dSame(2, 3, 4, stride=2)
+    >>> up.padding, up.output_padding, up.crop
+    ((1,), (0,), (0,))
+    >>> up(torch.zeros(1, 2, 7)).shape
+    torch.Size([1, 3, 14])
+    """
+
+    spatial = 1
+
+
+class ConvTranspose3dSame(_ConvTransposeSame, nn.ConvTranspose3d):
+    """``nn.ConvTranspose3d`` with Keras ``Conv3DTranspose(..., padding='same')``: ``W·S`` per axis.
+
+    :class:`ConvTranspose2dSame` with one more axis. Weights ``(in, out, kd, kh, kw)``: a
+    Keras kernel ``(kd, kh, kw, out, in)`` goes in as ``kernel.permute(4, 3, 0, 1, 2)``.
+
+    >>> up = ConvTranspose3dSame(1, 1, (3, 2, 1), stride=2)
+    >>> up(torch.zeros(1, 1, 2, 3, 4)).shape
+    torch.Size([1, 1, 4, 6, 8])
+    """
+
+    spatial = 3
