@@ -139,8 +139,8 @@ def check_max_pool_values(answer) -> Feedback:
     k, s = EX1_POOL
     if answer is None:
         return _missing(
-            "the list of outputs",
-            "ex1_answer = [0, 0, 0, 0]",
+            "the list of outputs, one number per output cell",
+            None,
             f"Keras gives ⌈{len(EX1_INPUT)}/{s}⌉ outputs; TensorFlow pads "
             f"{same_padding(len(EX1_INPUT), k, s)} (before, after) and the padding is −∞.",
         )
@@ -199,8 +199,8 @@ def check_avg_pool_values(answer) -> Feedback:
     split = same_padding(len(EX2_INPUT), k, s)
     if answer is None:
         return _missing(
-            "the list of outputs",
-            "ex2_answer = [1, 2, 3]",
+            "the list of outputs, one number per output cell",
+            None,
             f"TensorFlow pads {split} (before, after); each output is the mean of the real "
             "cells its window covers — padding is neither added nor counted.",
         )
@@ -270,7 +270,7 @@ def check_ceil_mode_sizes(answer) -> Feedback:
     if answer is None:
         return _missing(
             f"the sizes W (from {lo} to {hi}) where the two agree",
-            "ex3_answer = {5, 6}",
+            "ex3_answer = {W1, W2, ...}, a set of ints",
             "ceil_mode=True lets the last window hang over the end (the extra padding "
             "after), but it never pads before the input. When does TensorFlow pad 0 before?",
         )
@@ -348,7 +348,7 @@ def check_same_avg_pool_module(answer) -> Feedback:
     if answer is None:
         return _missing(
             "a PyTorch module",
-            "ex4_answer = nn.AvgPool2d(3, stride=2, padding=1)",
+            "ex4_answer = nn.Sequential(...) of torch.nn layers",
             f"on {EX4_SIZE}×{EX4_SIZE}, TensorFlow pads {same_padding(EX4_SIZE, k, s)} per "
             "dimension and leaves the padding out of the mean. Which of count_include_pad, "
             "ceil_mode or an explicit pad gives exactly that?",

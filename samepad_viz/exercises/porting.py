@@ -284,8 +284,7 @@ def check_port_module(answer) -> Feedback:
     if answer is None:
         return _missing(
             "a PyTorch module",
-            "ex4_answer = nn.Sequential(nn.Conv2d(3, 8, 3, stride=2, padding=1), "
-            "nn.BatchNorm2d(8), nn.ReLU())",
+            "ex4_answer = nn.Sequential(...) of torch.nn or samepad_viz layers",
             f"TensorFlow pads {split} on {n} with a 3×3, stride-2 kernel — is that symmetric? "
             "And mind BatchNorm's eps and momentum.",
         )
