@@ -103,6 +103,16 @@ SECTIONS = {
         "The padding rules of `Conv2D`; only the weights' layout changes. A depthwise "
         "convolution is a grouped convolution with `groups = in_channels`.",
     ),
+    "ranks": (
+        "1-D and 3-D layers: the same rules, one dimension at a time",
+        "Every rule above applies to each spatial dimension on its own, so a 3-D layer "
+        "(`(N, D, H, W, C)` in Keras, `(N, C, D, H, W)` in PyTorch) splits depth, height and "
+        "width separately, and a 1-D layer splits its one axis. `nn.ZeroPad3d` lists "
+        "`(left, right, top, bottom, front, back)`. Kernels: Keras `(*k, in, out)` → PyTorch "
+        "`(out, in, *k)`; transposed Keras `(*k, out, in)` → PyTorch `(in, out, *k)`; the "
+        "same permutation, the spatial axes last. samepad_viz has each layer in 1-D, 2-D and "
+        "3-D.",
+    ),
     "reshape": (
         "Padding, cropping and upsampling layers",
         "Keras lists each dimension's `(before, after)` first dimension first; `nn.ZeroPad2d`"
@@ -469,6 +479,89 @@ def _transposed_entries() -> list[Entry]:
     return rows
 
 
+def _rank_pool_entry(kind: str, size: tuple[int, ...], k: int, s: int) -> Entry:
+    """Keras 'same' pooling in 1-D or 3-D, on the input ``size`` (one entry per dimension)."""
+    n = len(size)
+    name = {"max": "MaxPooling", "avg": "AveragePooling"}[kind] + f"{n}D"
+    layer = {"max": "nn.MaxPool", "avg": "nn.AvgPool"}[kind] + f"{n}d"
+    mean = ", count_include_pad=False" if kind == "avg" else ""
+    splits = same_padding(size, k, s)
+    befores = {b for b, _ in splits}
+    out = keras_output_size(size, k, s, "same")
+    assert s >= 2 and len(befores) == 1 and all(b <= k // 2 for b in befores)  # ceil route
+    (before,) = befores
+    uneven = [i for i, (b, a) in enumerate(splits) if a != b]
+    return Entry(
+        "ranks",
+        f"{n}-D 'same', stride {s}",
+        f"{name}({k}{f', strides={s}' if s != k else ''}, padding='same')",
+        (1, *size, IN_CHANNELS),
+        (f"{layer}({k}{f', {s}' if s != k else ''}, padding={before}, ceil_mode=True{mean})",),
+        "per dimension as in 2-D: `padding=before` where every dimension has the same "
+        "`before`, and `ceil_mode=True` gives an uneven dimension its one cell after",
+        f"{_shape(size)}: splits {', '.join(str(p) for p in splits)} "
+        f"(uneven in dimension{'s' if len(uneven) != 1 else ''} "
+        f"{', '.join(str(i + 1) for i in uneven) or 'none'}); "
+        f"{_shape((1, *size, IN_CHANNELS))} → {_shape((1, *out, IN_CHANNELS))}",
+        (f"{'Max' if kind == 'max' else 'Avg'}Pool{n}dSame({k}{f', {s}' if s != k else ''})",),
+    )
+
+
+def _rank_entries() -> list[Entry]:
+    rows = []
+    size, k, s = (16, 17, 9), 3, 2
+    plan = torch_padding(size, k, s)
+    out = keras_output_size(size, k, s, "same")
+    rows.append(
+        Entry(
+            "ranks",
+            "3-D 'same', stride 2",
+            f"Conv3D({OUT_CHANNELS}, {k}, strides={s}, padding='same')",
+            (1, *size, IN_CHANNELS),
+            (f"nn.ZeroPad3d({plan.pad})", _conv_line(3, k, s, 1, 0)),
+            "each of depth, height, width gets its own TensorFlow split; pad the asymmetric "
+            "ones explicitly (last dimension first in `nn.ZeroPad3d`)",
+            f"{_shape(size)}: "
+            + "; ".join(f"{_same_numbers(w, k, s)}" for w in size)
+            + f"; {_shape((1, *size, IN_CHANNELS))} → {_shape((1, *out, OUT_CHANNELS))}",
+            (f"Conv3dSame({IN_CHANNELS}, {OUT_CHANNELS}, {k}, stride={s})",),
+        )
+    )
+    rows += [_rank_pool_entry(kind, size_, 2, 2) for kind in ("max", "avg")
+             for size_ in ((9,), (5, 6, 7))]  # fmt: skip
+    for size, k, s in (((5,), 4, 2), ((3, 4, 5), 3, 2)):
+        n = len(size)
+        tp = torch_transposed_padding(size, k, s)
+        out = keras_transposed_output_size(size, k, s, "same")
+        padding = tp.padding[0] if len(set(tp.padding)) == 1 else tp.padding
+        layer = (
+            f"nn.ConvTranspose{n}d({IN_CHANNELS}, {OUT_CHANNELS}, kernel_size={k}, stride={s}"
+            + (f", padding={padding})" if padding else ")")
+        )
+        crop = [c is not None for c in tp.crop]
+        torch = (layer,)
+        if any(crop):
+            cut = ", ".join(":-1" if c else ":" for c in crop)
+            torch += (f"y = y[..., {cut}]  # crop the last cell of each odd-T dimension",)
+        total = transposed_output_size(size[0], k, s) - size[0] * s
+        rows.append(
+            Entry(
+                "ranks",
+                f"{n}-D transposed 'same'",
+                f"Conv{n}DTranspose({OUT_CHANNELS}, {k}, strides={s}, padding='same')",
+                (1, *size, IN_CHANNELS),
+                torch,
+                "`out = W·S` per dimension, the 2-D recipe: `padding=⌊T/2⌋` with "
+                "`T = max(K_eff − S, 0)`, a crop at the end when T is odd",
+                f"{_shape(size)}, K = {k}, S = {s}: T = {total}, padding={tp.padding[0]}"
+                + (", crop 1 at the end" if any(crop) else ", no crop")
+                + f"; {_shape((1, *size, IN_CHANNELS))} → {_shape((1, *out, OUT_CHANNELS))}",
+                (f"ConvTranspose{n}dSame({IN_CHANNELS}, {OUT_CHANNELS}, {k}, stride={s})",),
+            )
+        )
+    return rows
+
+
 def _depthwise_entries() -> list[Entry]:
     rows = []
     w, k, s, m = 8, 3, 2, 2
@@ -611,6 +704,7 @@ def entries() -> list[Entry]:
         *_pool_entries(),
         *_transposed_entries(),
         *_depthwise_entries(),
+        *_rank_entries(),
         *_reshape_entries(),
     ]
 

@@ -2,6 +2,7 @@
 sys.path). Nothing heavy here: the Keras and torch ones are in tests/helpers_keras.py."""
 
 import html
+import itertools
 import re
 import textwrap
 
@@ -30,24 +31,26 @@ def random_array(seed, shape):
     return np.random.default_rng(seed).standard_normal(shape).astype(np.float32)
 
 
-def tf_same_average_pool_2d(x, pool, strides):
-    """TensorFlow's 'same' average pooling of a 2-D NumPy array, written out loop by loop.
+def tf_same_average_pool(x, pool, strides):
+    """TensorFlow's 'same' average pooling of a NumPy array of any rank, written out.
 
-    As in TensorFlow's GetWindowedOutputSizeVerbose: out = ⌈W / S⌉, the padding needed is
-    max((out − 1)·S + K − W, 0), the padding before is half of it rounded down. Each output
-    is the mean of the *real* input cells its window covers; padding is never counted.
+    As in TensorFlow's GetWindowedOutputSizeVerbose, per dimension: out = ⌈W / S⌉, the
+    padding needed is max((out − 1)·S + K − W, 0), the padding before is half of it rounded
+    down. Each output is the mean of the *real* input cells its window covers; padding is
+    never counted.
     """
     starts = []
     for n, k, s in zip(x.shape, pool, strides, strict=True):
         out = -(-n // s)
         needed = max((out - 1) * s + k - n, 0)
         starts.append([i * s - needed // 2 for i in range(out)])
-    result = np.empty((len(starts[0]), len(starts[1])), dtype=np.float64)
-    for i, r in enumerate(starts[0]):
-        for j, c in enumerate(starts[1]):
-            rows = slice(max(r, 0), min(r + pool[0], x.shape[0]))
-            cols = slice(max(c, 0), min(c + pool[1], x.shape[1]))
-            result[i, j] = x[rows, cols].mean()
+    result = np.empty(tuple(len(axis) for axis in starts), dtype=np.float64)
+    for index in itertools.product(*(range(len(axis)) for axis in starts)):
+        window = tuple(
+            slice(max(axis[i], 0), min(axis[i] + k, n))
+            for axis, i, k, n in zip(starts, index, pool, x.shape, strict=True)
+        )
+        result[index] = x[window].mean()
     return result
 
 

@@ -26,7 +26,7 @@ from helpers import (
     as_int_when_square,
     pairs,
     random_array,
-    tf_same_average_pool_2d,
+    tf_same_average_pool,
 )
 from helpers_keras import nchw_to_nhwc, nhwc_to_nchw, run_keras
 from hypothesis import given
@@ -410,7 +410,7 @@ def torch_same_average_pool_2d(x, pool, strides):
 @given(size=pairs(sizes), pool=pairs(st.integers(1, 5)), stride=pairs(strides), seed=seeds)
 def test_same_padding_gives_tensorflow_average_pooling(size, pool, stride, seed):
     x = random_array(seed, size)
-    expected = tf_same_average_pool_2d(x, pool, stride)
+    expected = tf_same_average_pool(x, pool, stride)
     assert expected.shape == keras_output_size(size, pool, stride, "same")
     got = torch_same_average_pool_2d(torch.from_numpy(x)[None, None], pool, stride)[0, 0]
     np.testing.assert_allclose(got.numpy(), expected, **TOLERANCE)
@@ -418,11 +418,11 @@ def test_same_padding_gives_tensorflow_average_pooling(size, pool, stride, seed)
 
 def test_tensorflow_average_pooling_reference_leaves_padding_out_of_the_mean():
     x = np.arange(1.0, 7.0).reshape(1, 6)
-    np.testing.assert_allclose(tf_same_average_pool_2d(x, (1, 3), (1, 2)), [[2, 4, 5.5]])
+    np.testing.assert_allclose(tf_same_average_pool(x, (1, 3), (1, 2)), [[2, 4, 5.5]])
     # 5×5, 2×2/2: the last row and column of windows cover 2 or 1 real cells.
     x = np.arange(25.0).reshape(5, 5)
     expected = [[3, 5, 6.5], [13, 15, 16.5], [20.5, 22.5, 24]]
-    np.testing.assert_allclose(tf_same_average_pool_2d(x, (2, 2), (2, 2)), expected)
+    np.testing.assert_allclose(tf_same_average_pool(x, (2, 2), (2, 2)), expected)
 
 
 @st.composite
@@ -461,7 +461,7 @@ def test_keras_average_pooling2d_matches_tensorflow_for_valid_and_symmetric_same
 def test_keras_torch_backend_average_pooling_same_still_differs_from_tensorflow():
     x = np.arange(1.0, 7.0, dtype=np.float32).reshape(1, 6, 1)
     keras_out = run_keras(keras.layers.AveragePooling1D(3, 2, padding="same"), x).ravel()
-    tensorflow = tf_same_average_pool_2d(x[0, :, 0][None], (1, 3), (1, 2)).ravel()
+    tensorflow = tf_same_average_pool(x[0, :, 0][None], (1, 3), (1, 2)).ravel()
     np.testing.assert_allclose(tensorflow, [2, 4, 5.5])
     assert np.allclose(keras_out, [2, 4, 17 / 3]), (
         f"Keras {keras.__version__} AveragePooling1D(3, 2, padding='same') on the torch "

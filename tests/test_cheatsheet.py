@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from helpers import KERAS_NUMPY2_WARNINGS, random_array, tf_same_average_pool_2d
+from helpers import KERAS_NUMPY2_WARNINGS, random_array, tf_same_average_pool
 from helpers_keras import RTOL, to_nchw, to_nhwc
 from torch import nn
 
@@ -103,6 +103,8 @@ def test_the_cheatsheet_covers_every_layer_with_a_padding_or_cropping_argument()
         "Conv1D", "Conv2D", "MaxPooling2D", "AveragePooling2D", "Conv2DTranspose",
         "DepthwiseConv2D", "SeparableConv2D", "ZeroPadding1D", "ZeroPadding2D",
         "Cropping1D", "Cropping2D", "UpSampling2D",
+        "Conv3D", "MaxPooling1D", "MaxPooling3D", "AveragePooling1D", "AveragePooling3D",
+        "Conv1DTranspose", "Conv3DTranspose",
     }  # fmt: skip
     modes = {(e.keras.split("(")[0], m) for e in ENTRIES for m in re.findall(r"'(\w+)'", e.keras)}
     for layer in ("Conv1D", "Conv2D", "MaxPooling2D", "AveragePooling2D", "Conv2DTranspose"):
@@ -129,10 +131,11 @@ def _torch_weights(layer) -> list[torch.Tensor]:
     """The Keras layer's weights in the order of the PyTorch modules' parameters."""
     weights = [torch.from_numpy(np.asarray(w)) for w in layer.get_weights()]
     name = type(layer).__name__
-    if name == "Conv1D":
-        return [weights[0].permute(2, 1, 0), weights[1]]
-    if name in ("Conv2D", "Conv2DTranspose"):  # (kh, kw, in, out) / (kh, kw, out, in)
-        return [weights[0].permute(3, 2, 0, 1), weights[1]]
+    if re.fullmatch(r"Conv[123]D(Transpose)?", name):
+        # (*k, in, out) / transposed (*k, out, in) → (out, in, *k) / (in, out, *k)
+        kernel = weights[0]
+        spatial = kernel.dim() - 2
+        return [kernel.permute(spatial + 1, spatial, *range(spatial)), weights[1]]
     if name == "DepthwiseConv2D":
         return [_depthwise(weights[0]), weights[1]]
     if name == "SeparableConv2D":
@@ -174,10 +177,10 @@ def _reference(entry, layer, x):
     if weights:
         layer.set_weights([random_array(SEED + i, w.shape) for i, w in enumerate(weights)])
     out = keras.ops.convert_to_numpy(layer(x))
-    if type(layer).__name__ == "AveragePooling2D" and layer.padding == "same":
+    if type(layer).__name__.startswith("AveragePooling") and layer.padding == "same":
         definition = np.stack(
             [
-                tf_same_average_pool_2d(x[0, :, :, c], layer.pool_size, layer.strides)
+                tf_same_average_pool(x[0, ..., c], layer.pool_size, layer.strides)
                 for c in range(x.shape[-1])
             ],
             axis=-1,
