@@ -56,7 +56,9 @@ def _exercises() -> tuple[list[str], list[tuple[int, str, str, str]]]:
         match = re.match(r"\*\*Exercise (\d+)\.\*\*", src) if kind == "markdown" else None
         if match:
             (k1, cell), (k2, solution) = section[i + 1], section[i + 2]
-            assert (k1, k2) == ("code", "markdown"), f"Exercise {match[1]}: question, cell, solution"
+            assert (k1, k2) == ("code", "markdown"), (
+                f"Exercise {match[1]}: question, cell, solution"
+            )
             found.append((int(match[1]), src, cell, solution))
             i += 3
         else:
@@ -101,7 +103,9 @@ def test_every_a1_link_names_a_subsection_that_exists():
         for m in re.finditer(r"^### (§\d+\.\d+) — ", src, re.M)
     }
     links = {
-        m[1] for _, src in CELLS for m in re.finditer(r"\[A1 (§\d+\.\d+)\]\(A1_evidence\.ipynb\)", src)
+        m[1]
+        for _, src in CELLS
+        for m in re.finditer(r"\[A1 (§\d+\.\d+)\]\(A1_evidence\.ipynb\)", src)
     }
     section_2 = {h for h in headings if h.startswith("§2.")}
     assert links <= headings, f"links to missing subsections: {sorted(links - headings)}"
@@ -125,7 +129,9 @@ def test_questions_show_the_checkers_data():
     assert f"`(N, C, {h}, {w})`" in questions[3]
 
 
-@pytest.mark.parametrize(("n", "question", "cell", "solution"), EXERCISES, ids=lambda v: str(v)[:12])
+@pytest.mark.parametrize(
+    ("n", "question", "cell", "solution"), EXERCISES, ids=lambda v: str(v)[:12]
+)
 def test_worked_solution_is_folded_and_right(n, question, cell, solution):
     name = f"ex{n}_answer"
     assert solution.startswith(OPEN) and solution.endswith(CLOSE)
@@ -150,7 +156,9 @@ def test_worked_solution_is_folded_and_right(n, question, cell, solution):
     assert not unchecked, f"numbers in the solution's prose that nothing checks: {unchecked}"
 
 
-@pytest.mark.parametrize(("n", "question", "cell", "solution"), EXERCISES, ids=lambda v: str(v)[:12])
+@pytest.mark.parametrize(
+    ("n", "question", "cell", "solution"), EXERCISES, ids=lambda v: str(v)[:12]
+)
 def test_exercise_is_stored_unanswered_with_the_checkers_request(n, question, cell, solution):
     nb = json.loads(LESSON.read_text(encoding="utf-8"))
     stored = next(c for c in nb["cells"] if "".join(c["source"]) == cell)
