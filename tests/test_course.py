@@ -14,9 +14,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _book():
-    spec = importlib.util.spec_from_file_location("samepad_book_script", ROOT / "scripts" / "book.py")
+    name = "samepad_book_script"
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / "book.py")
     module = importlib.util.module_from_spec(spec)
-    sys.modules["samepad_book_script"] = module  # dataclasses look their module up
+    sys.modules[name] = module  # dataclasses look their module up
     spec.loader.exec_module(module)
     return module
 
