@@ -148,12 +148,10 @@ def build(out: Path = OUT, strict: bool = False) -> float:
         stage(pages, src)
         if out.exists():
             shutil.rmtree(out)
-        args = [
-            sys.executable, "-m", "sphinx", "-b", "html", "-q", "-c", str(BOOK),
-            "-d", str(Path(tmp) / "doctrees"), str(src), str(out),
-        ]
+        args = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-c", str(BOOK)]
         if strict:
-            args[4:4] = ["-W", "--keep-going"]
+            args += ["-W", "--keep-going"]  # every warning, then fail
+        args += ["-d", str(Path(tmp) / "doctrees"), str(src), str(out)]
         code = subprocess.call(args, cwd=ROOT)
     if code != 0:
         sys.exit(code)
