@@ -84,11 +84,11 @@ README_START, README_END = "<!-- course -->", "<!-- /course -->"
 
 
 def readme_table(pages: list[Page]) -> str:
-    """README's course table: every page (present or still to come); Binder for lessons."""
+    """README's course table: every page (present or still to come); Binder for notebooks."""
     rows = ["| page | after it you can |", "|---|---|"]
     for page in pages:
         link = f"[{page.title}]({page.file})"
-        if page.kind == "lesson":
+        if page.file.endswith(".ipynb"):
             link += f" ([Binder]({binder_url(page)}))"
         rows.append(f"| {link} | {page.after} |")
     return "\n".join(rows)

@@ -53,9 +53,9 @@ def test_every_notebook_is_a_page_of_the_course():
     assert on_disk <= listed, f"not in docs/course.toml: {sorted(on_disk - listed)}"
 
 
-def test_readme_binder_links_are_the_lessons():
+def test_readme_opens_every_notebook_page_on_binder():
     text = (ROOT / "README.md").read_text()
     table = text[text.index(book.README_START) : text.index(book.README_END)]
     linked = re.findall(r"\(\[Binder\]\(([^)]+)\)\)", table)
-    lessons = [p for p in book.course() if p.kind == "lesson"]
-    assert linked == [book.binder_url(p) for p in lessons]
+    notebooks = [p for p in book.course() if p.file.endswith(".ipynb")]
+    assert linked == [book.binder_url(p) for p in notebooks]
