@@ -22,7 +22,7 @@ REPOSITORY = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["ur
 project = "samepad"
 author = "the samepad authors"
 copyright = "the samepad authors"
-html_title = "samepad — Keras 'same' padding in PyTorch"
+html_title = "samepad: Keras 'same' padding in PyTorch"
 
 extensions = ["myst_nb", "sphinx.ext.githubpages"]  # githubpages: .nojekyll for _static/
 root_doc = "index"
