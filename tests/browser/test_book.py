@@ -12,6 +12,7 @@ in ``tests/browser/artifacts/book_index.png``: look at it.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import importlib.util
@@ -20,6 +21,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -91,9 +93,9 @@ def site(built):
         server.server_close()
 
 
-@pytest.fixture
-def tab(browser, site):
-    """A page whose requests off this machine are blocked and listed in ``tab.outside``."""
+@contextlib.contextmanager
+def _tab(browser, site: str):
+    """A page whose requests off this machine are blocked and listed in ``page.outside``."""
     context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
     page.outside = []
@@ -115,10 +117,83 @@ def tab(browser, site):
         context.close()
 
 
+@pytest.fixture
+def tab(browser, site):
+    with _tab(browser, site) as page:
+        yield page
+
+
 def _pages() -> list[str]:
-    """Every page of the book, as paths from its root: landing, course pages, search."""
+    """Every page of the book, as paths from its root: landing, course pages, index."""
     course = [p for p in book.course() if p.exists]
     return ["index.html", *(f"{p.docname}.html" for p in course), "genindex.html"]
+
+
+def _stored_animations() -> int:
+    """How many animation players (``to_jshtml``) the book's notebooks hold."""
+    count = 0
+    for page in book.course():
+        if page.exists and page.file.endswith(".ipynb"):
+            count += (ROOT / page.file).read_text().count('id=\\"_anim_img')
+    return count
+
+
+PAGE_SCRIPT = """async () => {
+  const images = await Promise.all([...document.images].map(async (img) => {
+    try { await img.decode(); } catch (e) {}
+    return {src: img.currentSrc || img.src, ok: img.complete && img.naturalWidth > 0};
+  }));
+  const href = (selector) => { const a = document.querySelector(selector); return a && a.href; };
+  return {
+    images,
+    links: [...document.querySelectorAll('a[href]')].map((a) => a.href),
+    ids: [...document.querySelectorAll('[id]')].map((e) => e.id),
+    animations: [...document.querySelectorAll('img[id^="_anim_img"]')].map(
+      (img) => img.id.slice('_anim_img'.length)),
+    previous: href('a.left-prev'),
+    next: href('a.right-next'),
+  };
+}"""
+
+
+@dataclass
+class Visit:
+    """What one page showed in the browser."""
+
+    errors: list[str]
+    images: list[dict]
+    links: list[str]
+    ids: set[str]
+    previous: str | None
+    next: str | None
+    stepped: dict[str, bool] = field(default_factory=dict)  # animation id -> it moved
+
+
+@pytest.fixture(scope="module")
+def visits(browser, site) -> tuple[dict[str, Visit], list[str]]:
+    """Every page opened once: what each showed, and the requests made off this machine."""
+    found: dict[str, Visit] = {}
+    with _tab(browser, site) as tab:
+        for relative in _pages():
+            tab.errors.clear()
+            tab.goto(site + relative, wait_until="load")
+            seen = tab.evaluate(PAGE_SCRIPT)
+            visit = Visit(
+                list(tab.errors), seen["images"], seen["links"], set(seen["ids"]),
+                seen["previous"], seen["next"],
+            )
+            for anim in seen["animations"]:
+                frame = f"#_anim_img{anim}"
+                tab.click(f'button[onclick^="anim{anim}.pause_animation"]')
+                before = tab.get_attribute(frame, "src")
+                tab.click(f'button[onclick^="anim{anim}.next_frame"]')
+                visit.stepped[anim] = bool(before) and tab.get_attribute(frame, "src") != before
+            found[relative] = visit
+            if relative == "index.html":
+                ARTIFACTS.mkdir(exist_ok=True)
+                tab.screenshot(path=str(ARTIFACTS / "book_index.png"))
+        outside = list(tab.outside)
+    return found, outside
 
 
 # ---------------------------------------------------------------------------------------
@@ -136,68 +211,33 @@ def test_build_prints_no_warning_and_takes_at_most_30_s(built):
     assert built.seconds <= BUILD_SECONDS, f"the build took {built.seconds:.1f} s"
 
 
-PAGE_SCRIPT = """async () => {
-  const images = await Promise.all([...document.images].map(async (img) => {
-    try { await img.decode(); } catch (e) {}
-    return {src: img.currentSrc || img.src, ok: img.complete && img.naturalWidth > 0};
-  }));
-  return {
-    images,
-    links: [...document.querySelectorAll('a[href]')].map((a) => a.href),
-    ids: [...document.querySelectorAll('[id]')].map((e) => e.id),
-    animations: [...document.querySelectorAll('img[id^="_anim_img"]')].map(
-      (img) => img.id.slice('_anim_img'.length)),
-  };
-}"""
+def test_no_page_raises_an_error(visits):
+    pages, _ = visits
+    errors = [f"{page}: {e}" for page, visit in pages.items() for e in visit.errors]
+    assert not errors, "\n".join(errors)
 
 
-def _stored_animations() -> int:
-    """How many animation players (``to_jshtml``) the book's notebooks hold."""
-    count = 0
-    for page in book.course():
-        if page.exists and page.file.endswith(".ipynb"):
-            count += (ROOT / page.file).read_text().count('id=\\"_anim_img')
-    return count
+def test_every_image_loads(visits):
+    pages, _ = visits
+    broken = [f"{p}: {i['src']}" for p, v in pages.items() for i in v.images if not i["ok"]]
+    assert not broken, "\n".join(broken)
+    assert sum(len(v.images) for v in pages.values()) > 20, "too few images: did pages load?"
 
 
-def _anchors(out: Path, relative: str, seen: dict[str, set[str]]) -> set[str]:
+def _anchors(out: Path, relative: str, pages: dict[str, Visit]) -> set[str]:
     """The ids in a built page: from the browser when it was opened, else from the file."""
-    if relative not in seen:
-        seen[relative] = set(re.findall(r'\bid="([^"]+)"', (out / relative).read_text()))
-    return seen[relative]
+    if relative in pages:
+        return pages[relative].ids
+    return set(re.findall(r'\bid="([^"]+)"', (out / relative).read_text()))
 
 
-def test_every_page_opens_clean_with_images_links_and_animations(tab, built, site):
-    problems: list[str] = []
+def test_every_internal_link_has_a_target(visits, built, site):
+    pages, _ = visits
     links: dict[str, set[str]] = {}  # target URL -> pages linking to it
-    ids: dict[str, set[str]] = {}
-    stepped = 0
-    for relative in _pages():
-        tab.errors.clear()
-        tab.goto(site + relative, wait_until="load")
-        found = tab.evaluate(PAGE_SCRIPT)
-        ids[relative] = set(found["ids"])
-        problems += [f"{relative}: JavaScript error {e}" for e in tab.errors]
-        problems += [f"{relative}: image not loaded {i['src']}" for i in found["images"]
-                     if not i["ok"]]
-        for link in found["links"]:
+    for relative, visit in pages.items():
+        for link in visit.links:
             links.setdefault(link, set()).add(relative)
-        for anim in found["animations"]:
-            frame = f"#_anim_img{anim}"
-            tab.click(f'button[onclick^="anim{anim}.pause_animation"]')
-            before = tab.get_attribute(frame, "src")
-            tab.click(f'button[onclick^="anim{anim}.next_frame"]')
-            after = tab.get_attribute(frame, "src")
-            if not before or before == after:
-                problems.append(f"{relative}: animation {anim} did not move when stepped")
-            stepped += 1
-        if relative == "index.html":
-            ARTIFACTS.mkdir(exist_ok=True)
-            tab.screenshot(path=str(ARTIFACTS / "book_index.png"))
-    outside = sorted({u for u in tab.outside if not ICONS.match(u)})
-    problems += [f"asked the network for {u}" for u in outside]
-
-    checked = 0
+    problems, checked = [], 0
     for url, sources in sorted(links.items()):
         if not url.startswith(site):
             continue
@@ -212,23 +252,41 @@ def test_every_page_opens_clean_with_images_links_and_animations(tab, built, sit
         elif (
             parts.fragment
             and target.suffix == ".html"
-            and unquote(parts.fragment) not in _anchors(built.out, relative, ids)
+            and unquote(parts.fragment) not in _anchors(built.out, relative, pages)
         ):
             problems.append(f"{sorted(sources)} link to a missing anchor {url}")
     assert not problems, "\n".join(problems)
     assert checked > 50, f"only {checked} internal links: did the pages load?"
-    assert stepped == _stored_animations(), "an animation stored in a notebook is not in the book"
 
 
-def test_lesson_pages_launch_on_binder_and_download_the_notebook(tab, site):
+def test_every_animation_moves_when_stepped(visits):
+    pages, _ = visits
+    stepped = {f"{p}: {a}": moved for p, v in pages.items() for a, moved in v.stepped.items()}
+    assert len(stepped) == _stored_animations(), "an animation stored in a notebook is missing"
+    assert all(stepped.values()), [name for name, moved in stepped.items() if not moved]
+
+
+def test_nothing_but_icons_is_asked_of_the_network(visits):
+    _, outside = visits
+    assert not [u for u in outside if not ICONS.match(u)], sorted(set(outside))
+
+
+def test_pages_are_chained_previous_next_in_the_course_order(visits, site):
+    pages, _ = visits
+    order = [p for p in _pages() if p != "genindex.html"]  # landing page, then the course
+    for here, after in zip(order, order[1:], strict=False):
+        assert pages[here].next == site + after, f"{here}: 'next' is {pages[here].next}"
+        assert pages[after].previous == site + here, f"{after}: 'previous' is wrong"
+
+
+def test_lesson_pages_launch_on_binder_and_download_the_notebook(visits, site):
+    pages, _ = visits
     lessons = [p for p in book.course() if p.kind == "lesson" and p.exists]
     assert lessons
     for lesson in lessons:
-        tab.goto(f"{site}{lesson.docname}.html", wait_until="load")
-        hrefs = tab.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
-        assert book.binder_url(lesson) in hrefs, f"{lesson.file}: no Binder button"
-        download = f"{site}_sources/{lesson.file}"
-        assert download in hrefs, f"{lesson.file}: no notebook download button"
+        links = pages[f"{lesson.docname}.html"].links
+        assert book.binder_url(lesson) in links, f"{lesson.file}: no Binder button"
+        assert f"{site}_sources/{lesson.file}" in links, f"{lesson.file}: no download button"
 
 
 def test_search_for_padding_lists_the_lesson_pages(tab, site):
