@@ -10,6 +10,8 @@ import re
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -59,3 +61,34 @@ def test_readme_opens_every_notebook_page_on_binder():
     linked = re.findall(r"\(\[Binder\]\(([^)]+)\)\)", table)
     notebooks = [p for p in book.course() if p.file.endswith(".ipynb")]
     assert linked == [book.binder_url(p) for p in notebooks]
+
+
+def test_landing_page_lists_each_written_page_with_its_line():
+    pages = book.course()
+    landing = book.landing_page(pages)
+    for page in pages:
+        assert (f"]({page.file})" in landing) == page.exists, page.file
+        if page.exists:
+            assert page.after in landing, page.file
+
+
+def test_publish_replaces_a_previous_book_and_refuses_anything_else(tmp_path):
+    site = tmp_path / "site"
+    (site / "notebooks").mkdir(parents=True)
+    (site / ".buildinfo").write_text("sphinx\n")
+    (site / "index.html").write_text("new\n")
+    host = tmp_path / "host"
+    (host / ".git").mkdir(parents=True)
+    (host / "CNAME").write_text("example.org\n")
+    (host / ".buildinfo").write_text("old\n")
+    (host / "stale.html").write_text("old\n")
+    book.publish(site, host)
+    assert sorted(p.name for p in host.iterdir()) == [
+        ".buildinfo", ".git", "CNAME", "index.html", "notebooks"
+    ]
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "thesis.tex").write_text("mine\n")
+    with pytest.raises(SystemExit):
+        book.publish(site, other)
+    assert (other / "thesis.tex").read_text() == "mine\n"
