@@ -3,6 +3,8 @@
 
     python3 dev.py lab     set up what is missing, then open JupyterLab on notebooks/
     python3 dev.py test    set up what is missing, then run every test
+    python3 dev.py book    (contributors) build the course as a website in build/book/;
+                           --publish DIR also copies it there (scripts/book.py)
 
 "Set up" means: a virtual environment in .venv with this package and its test
 dependencies (re-installed when pyproject.toml or constraints.txt changes; torch pinned by
@@ -147,8 +149,13 @@ def cmd_lab(extra: list[str]) -> None:
     os.execve(args[0], [*args, *extra], env)
 
 
+def cmd_book(extra: list[str]) -> None:
+    ensure_venv()
+    check(PY, "scripts/book.py", *extra, env=test_env())
+
+
 def main(argv: list[str]) -> None:
-    commands = {"lab": cmd_lab, "test": cmd_test}
+    commands = {"lab": cmd_lab, "test": cmd_test, "book": cmd_book}
     if not argv or argv[0] not in commands:
         print(__doc__)
         sys.exit(2)
