@@ -25,7 +25,7 @@ padding on a sequence), :mod:`.inverse` (every padding giving a target size); :m
 holds the colours, ``_plan`` turns arithmetic into grids, ``_canvas`` draws them.
 """
 
-from ._canvas import Picture
+from ._canvas import PIXEL_RATIO, Picture, pixel_ratio, shown_size
 from ._plan import Drawn, description
 from .animation import save_sliding_gif, sliding_animation
 from .causal import draw_causal
@@ -60,6 +60,7 @@ __all__ = [
     "OUTPUT",
     "OUTPUT_HIGHLIGHT",
     "OUTSIDE",
+    "PIXEL_RATIO",
     "PADDING",
     "PALETTE",
     "UNUSED",
@@ -88,6 +89,8 @@ __all__ = [
     "draw_window",
     "keras_same_as_torch",
     "padding_marks",
+    "pixel_ratio",
     "save_sliding_gif",
+    "shown_size",
     "sliding_animation",
 ]

@@ -9,10 +9,20 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
-from matplotlib.patches import FancyArrowPatch, Rectangle
+from matplotlib.lines import Line2D
+from matplotlib.patches import FancyArrowPatch, Patch, Rectangle
+from matplotlib.transforms import blended_transform_factory, offset_copy
 from PIL import Image
 
 from .palette import _COLOURS, PALETTE
+
+PIXEL_RATIO = 2  # PNG pixels per pixel shown: crisp on a HiDPI screen, same size elsewhere
+
+# Font sizes in points. A picture's ``dpi`` is its size as shown (80 pixels per inch);
+# shown, a font is ``points × 80 / 72`` px high: 9.5 pt is 10.6 px, the least used.
+SMALL = 9.5  # cell values, row labels, captions
+TEXT = 10.0  # formulas, arrow labels
+TITLE = 11.0  # panel titles
 
 # ---------------------------------------------------------------------------------------
 # one panel: a grid as one image, its cell lines as one LineCollection
@@ -29,7 +39,8 @@ class _Panel:
         ax.add_collection(self.lines)
         ax.set_axis_off()  # no ticks or spines to lay out and draw: grids label themselves
         self.title = ax.set_title("")
-        self.caption = ax.text(0.5, -0.03, "", transform=ax.transAxes, ha="center", va="top")
+        below = offset_copy(ax.transAxes, fig=ax.figure, y=-4, units="points")
+        self.caption = ax.text(0.5, 0.0, "", transform=below, ha="center", va="top")
         self.boxes: dict[str, Rectangle] = {}
         self.arrow: FancyArrowPatch | None = None
         self.arrow_label = None
@@ -105,12 +116,15 @@ class _Panel:
                 zorder=4,
             )
             self.ax.add_patch(self.arrow)
+            # 2 pt above the top edge of the windows' row, whatever the cell size
+            above = offset_copy(self.ax.transData, fig=self.ax.figure, y=2, units="points")
             self.arrow_label = self.ax.text(
                 0,
                 0,
                 "",
+                transform=above,
                 color=PALETTE.previous,
-                fontsize=9,
+                fontsize=TEXT,
                 ha="center",
                 va="bottom",
                 zorder=5,
@@ -122,10 +136,10 @@ class _Panel:
         self.arrow_label.set_visible(visible)
         if visible:
             self.arrow.set_positions(start, end)
-            self.arrow_label.set_position(((start[0] + end[0]) / 2, min(start[1], end[1]) - 0.6))
+            self.arrow_label.set_position(((start[0] + end[0]) / 2, min(start[1], end[1]) - 0.5))
             self.arrow_label.set_text(label)
 
-    def values(self, cells: dict, fontsize=8) -> None:
+    def values(self, cells: dict, fontsize=SMALL) -> None:
         """Write ``{(row, col): text}`` into cells (small grids only; one Text each)."""
         for t in self.texts:
             t.remove()
@@ -140,21 +154,96 @@ class Picture(Figure):
 
     Every picture here is a Picture (never a pyplot figure, so nothing accumulates in
     pyplot's figure manager); in Jupyter, a cell ending with one shows only the image.
+    Its ``dpi`` is ``pixel_ratio`` times the size it is shown at: the PNG has twice the
+    pixels and the notebook shows it at half its pixel size (crisp on a HiDPI screen,
+    the same size on any other).
     """
 
-    def _repr_png_(self) -> bytes:
-        return _png(self, compress_level=6)
+    pixel_ratio: int = PIXEL_RATIO
+
+    def _repr_png_(self) -> tuple[bytes, dict]:
+        """The PNG and the size to show it at, in pixels (IPython's ``(data, metadata)``)."""
+        png = _png(self, compress_level=6)
+        width, height = _png_size(png)
+        return png, {"width": shown_size(width, self), "height": shown_size(height, self)}
 
     def _ipython_display_(self) -> None:
         from IPython.display import display
 
-        display({"image/png": self._repr_png_()}, raw=True)
+        png, shown = self._repr_png_()
+        display({"image/png": png}, raw=True, metadata={"image/png": shown})
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    """Pixel width and height from a PNG's header (IHDR)."""
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+def pixel_ratio(fig: Figure) -> int:
+    """PNG pixels per pixel shown: a Picture's ``pixel_ratio``, 1 for any other figure."""
+    return getattr(fig, "pixel_ratio", 1)
+
+
+def shown_size(pixels: int, fig: Figure) -> int:
+    """How many pixels ``pixels`` of ``fig``'s PNG are shown as (rounded up)."""
+    return -(-pixels // pixel_ratio(fig))
 
 
 def _new_figure(figsize, dpi, layout="constrained") -> Picture:
-    fig = Picture(figsize=figsize, dpi=dpi, layout=layout)
+    """A Picture shown at ``dpi`` (rendered at ``PIXEL_RATIO`` times it)."""
+    fig = Picture(figsize=figsize, dpi=dpi * PIXEL_RATIO, layout=layout)
+    if layout == "constrained":  # the default 3 pt margin lets an equal-aspect grid's
+        fig.get_layout_engine().set(w_pad=0.06, h_pad=0.06)  # title touch the edge
     FigureCanvasAgg(fig)
     return fig
+
+
+def _swatch(colour, label: str) -> Patch:
+    """A legend entry: a cell of ``colour``."""
+    return Patch(facecolor=colour, edgecolor="none", label=label)
+
+
+def _outline(colour, label: str, style: str = "-") -> Line2D:
+    """A legend entry: an outline drawn in ``colour`` and ``style``."""
+    return Line2D([], [], color=colour, linestyle=style, linewidth=2, label=label)
+
+
+def _legend(fig: Figure, entries: list, *, x: float = 0.08, y: float = 0.02):
+    """Name every colour of a fixed-layout figure along its bottom edge (left-aligned).
+
+    ``x``, ``y``: inches from the bottom-left corner (so a figure whose height is fitted
+    later keeps it there). As many entries a row as fit the figure's width (estimated
+    from the labels' lengths).
+    """
+    width_px = (fig.get_figwidth() - 2 * x) * 72  # in points
+    per_entry = [(len(e.get_label()) * 0.6 + 3.2) * SMALL for e in entries]
+    ncols = len(entries)
+    while ncols > 1:
+        rows = [per_entry[i::ncols] for i in range(ncols)]  # column i's entries
+        if sum(max(col) for col in rows) <= width_px:
+            break
+        ncols -= 1
+    legend = fig.legend(
+        handles=entries,
+        loc="lower left",
+        bbox_to_anchor=(x, y),
+        bbox_transform=fig.dpi_scale_trans,
+        ncols=ncols,
+        frameon=False,
+        fontsize=SMALL,
+        handlelength=1.3,
+        handleheight=1.0,
+        handletextpad=0.4,
+        columnspacing=1.0,
+        borderpad=0.1,
+        borderaxespad=0.0,
+    )
+    return legend
+
+
+def _above_legend(fig: Figure, x: float, inches: float):
+    """A transform for text at figure fraction ``x``, ``inches`` above the bottom edge."""
+    return blended_transform_factory(fig.transFigure, fig.dpi_scale_trans), (x, inches)
 
 
 def _fit_height(fig: Figure, *, min_height: float = 0.0, pad: float = 0.06) -> Figure:

@@ -22,7 +22,7 @@ from ..arithmetic import (
     transposed_as_convolution,
     transposed_output_size,
 )
-from ._canvas import _new_figure, _Panel, _png
+from ._canvas import SMALL, TEXT, _new_figure, _Panel, _png
 from ._plan import Drawn, _count, _differ, _padded_categories, _paint_window, _Plan, _plan
 from .palette import (
     _COLOURS,
@@ -128,8 +128,8 @@ class TransposedFigure:
         self.figure = fig if fig is not None else _new_figure(figsize, dpi, layout=None)
         self.panels = [_Panel(self.figure.add_axes((0.2, y, 0.78, 0.3))) for y in (0.55, 0.08)]
         for panel in self.panels:
-            panel.title.set_fontsize(9)
-            panel.caption.set_fontsize(8)
+            panel.title.set_fontsize(TEXT)
+            panel.caption.set_fontsize(SMALL)
         self.row_labels = [[] for _ in self.panels]
         self.description: TransposedDrawn | None = None
 
@@ -232,11 +232,11 @@ class TransposedFigure:
                         texts[(0, c)] = "0"
                 for o in range(out):
                     texts[(2, o - before)] = f"y{o}"
-            panel.values(texts, fontsize=7)
+            panel.values(texts, fontsize=SMALL)
             for t in self.row_labels[i]:
                 t.remove()
             self.row_labels[i] = [
-                panel.ax.text(lo - 0.8, r, name, ha="right", va="center", fontsize=8)
+                panel.ax.text(lo - 0.8, r, name, ha="right", va="center", fontsize=SMALL)
                 for r, name in enumerate(("spread + padded", "kernel, rotated", "output"))
             ]
             panel.title.set_text(f"{label}: output {out}, {_differ(int(mask.sum()), 'cell')}")
