@@ -90,7 +90,9 @@ def draw_causal(
         fontsize=10,
     )
     panel.caption.set_text(
-        f"{_side_caption(sides)} — all of it before the sequence; faded: the future, never read"
+        f"{_side_caption(sides)} — all of it before the sequence; faded: the future, never read\n"
+        "orange: the window's taps (pale: on padding), blue: input, grey: padding; "
+        "blue square: step t itself"
     )
     panel.caption.set_fontsize(SMALL)
     fig.samepad = TransposedDrawn(

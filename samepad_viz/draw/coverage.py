@@ -30,6 +30,12 @@ from .palette import (
     _mix,
 )
 
+COVERAGE_COLOURS = (
+    "orange: input read by windows (darker: more), grey: padding read (darker: more);\n"
+    "purple ×: input never read, pale purple ×: padding never read"
+)
+WINDOW_COLOURS = "orange: the window (pale: on padding), blue: input, grey: padding"
+
 
 def _coverage(plan: _Plan):
     """How many windows read each cell of the grid :func:`_padded_input` draws."""
@@ -102,7 +108,8 @@ def draw_coverage(
     ax.set_title(f"windows per cell ({' × '.join(map(str, plan.out_shape))} {windows})")
     panel.caption.set_text(
         f"{_count(n_unreached, 'input cell')} never read (×), "
-        f"{_count(n_unused, 'padding cell')} unused\n{_side_caption(sides)}"
+        f"{_count(n_unused, 'padding cell')} unused\n{_side_caption(sides)}\n"
+        f"{COVERAGE_COLOURS}"
     )
     o = origin if plan.ndim == 2 else origin[1:]
     ax.samepad = Drawn(
@@ -163,7 +170,7 @@ def draw_all_windows(
         for j in range(count):
             ax.text(origin[1] - 0.8, j, f"out {j}", ha="right", va="center", fontsize=SMALL)
         ax.set_title(f"{_all_windows(count)}; {_side_caption(sides)}")
-        panel.caption.set_text(plan.formula_text())
+        panel.caption.set_text(f"{plan.formula_text()}\n{WINDOW_COLOURS}")
         windows = [frozenset(c for c in w) for w in plan.windows[1]]
     else:
         fig = (
@@ -181,7 +188,9 @@ def draw_all_windows(
                 axes[i, j].set_title(f"({i}, {j})", fontsize=SMALL)
                 windows.append(_cells(np.isin(cat, (WINDOW, WINDOW_PADDING)), origin, 2))
         fig.suptitle(
-            f"{_all_windows(count)}; {_side_caption(sides)}\n{plan.formula_text()}", fontsize=TEXT
+            f"{_all_windows(count)}; {_side_caption(sides)}\n{plan.formula_text()}\n"
+            + WINDOW_COLOURS.replace(", blue", "\nblue"),
+            fontsize=TEXT,
         )
     o = origin if plan.ndim == 2 else origin[1:]
     fig.samepad = Drawn(

@@ -115,7 +115,10 @@ def draw_solutions(
         if pytorch
         else "no symmetric pair: PyTorch's int padding= cannot (F.pad first)"
     )
-    panel.caption.set_text(f"{tf_note}\n{torch_note}; purple: cells no window reads")
+    panel.caption.set_text(
+        f"{tf_note}\n{torch_note}\nblue: input, grey: padding, "
+        "purple (pale: on padding): cells no window reads"
+    )
     panel.caption.set_fontsize(SMALL)
     fig.samepad = TransposedDrawn(
         "solutions",

@@ -102,7 +102,8 @@ def draw_overlap(
     ax.set_title(f"kernel taps per output cell, K={ks}, S={ss}\n{verdict}", fontsize=TEXT)
     panel.caption.set_text(
         f"transposed convolution of a {'×'.join(map(str, sizes))} input → output "
-        f"{' × '.join(map(str, shape))}"
+        f"{' × '.join(map(str, shape))}\norange: the taps landing on a cell (darker: more)"
+        + ("; purple ×: no tap" if (cov == 0).any() else "")
     )
     panel.caption.set_fontsize(SMALL)
     ax.samepad = TransposedDrawn(

@@ -22,7 +22,7 @@ from ..arithmetic import (
     transposed_as_convolution,
     transposed_output_size,
 )
-from ._canvas import SMALL, TEXT, _new_figure, _Panel, _png
+from ._canvas import SMALL, TEXT, _legend, _new_figure, _Panel, _png, _swatch
 from ._plan import Drawn, _count, _differ, _padded_categories, _paint_window, _Plan, _plan
 from .palette import (
     _COLOURS,
@@ -126,10 +126,29 @@ class TransposedFigure:
 
     def __init__(self, fig: Figure | None = None, *, figsize=(9, 4.8), dpi=80):
         self.figure = fig if fig is not None else _new_figure(figsize, dpi, layout=None)
-        self.panels = [_Panel(self.figure.add_axes((0.2, y, 0.78, 0.3))) for y in (0.55, 0.08)]
+        self.panels = [_Panel(self.figure.add_axes((0.2, y, 0.78, 0.27))) for y in (0.63, 0.23)]
         for panel in self.panels:
             panel.title.set_fontsize(TEXT)
             panel.caption.set_fontsize(SMALL)
+        zero = _COLOURS[PADDING].copy()
+        zero[:3] = 1 - _ZERO_FADE * (1 - zero[:3])
+        on_zero = _COLOURS[WINDOW_PADDING].copy()
+        on_zero[:3] = 1 - _ZERO_FADE * (1 - on_zero[:3])
+        _legend(
+            self.figure,
+            [
+                _swatch(PALETTE.input, "input"),
+                _swatch(zero, "zero between cells"),
+                _swatch(_COLOURS[PADDING], "padding"),
+                _swatch(PALETTE.window, "window, kernel"),
+                _swatch(_COLOURS[WINDOW_PADDING], "window on padding"),
+                _swatch(on_zero, "window on a zero"),
+                _swatch(_COLOURS[OUTPUT], "output (as the reference)"),
+                _swatch(_COLOURS[DIFFER], "differs from the reference"),
+                _swatch(_COLOURS[OUTPUT_HIGHLIGHT], "the window's output"),
+                _swatch(_COLOURS[DIFFER_HIGHLIGHT], "(when it differs)"),
+            ],
+        )
         self.row_labels = [[] for _ in self.panels]
         self.description: TransposedDrawn | None = None
 
@@ -203,8 +222,10 @@ class TransposedFigure:
                 grid[1, c - lo] = WINDOW
             before = plan.pads[1][0]
             out_cols = np.arange(out) - before - lo
-            grid[2, out_cols] = np.where(mask, DIFFER, OUTPUT)
-            grid[2, pos - before - lo] = DIFFER_HIGHLIGHT if mask[pos] else OUTPUT_HIGHLIGHT
+            reference = i == 0  # Keras: right by definition, nothing to mark
+            marked = mask & (not reference)
+            grid[2, out_cols] = np.where(marked, DIFFER, OUTPUT)
+            grid[2, pos - before - lo] = DIFFER_HIGHLIGHT if marked[pos] else OUTPUT_HIGHLIGHT
             rgba = _COLOURS[grid].copy()
             rgba[0, zeros, :3] = 1 - _ZERO_FADE * (1 - rgba[0, zeros, :3])
             panel.set_grid(grid, (0, lo), rgba=rgba)
@@ -239,7 +260,8 @@ class TransposedFigure:
                 panel.ax.text(lo - 0.8, r, name, ha="right", va="center", fontsize=SMALL)
                 for r, name in enumerate(("spread + padded", "kernel, rotated", "output"))
             ]
-            panel.title.set_text(f"{label}: output {out}, {_differ(int(mask.sum()), 'cell')}")
+            count = "the reference" if reference else _differ(int(mask.sum()), "cell")
+            panel.title.set_text(f"{label}: output {out}, {count}")
             pad_i, op = args[i]
             pb, pa = tuple(pad_i) if isinstance(pad_i, (tuple, list)) else (pad_i, pad_i)
             panel.caption.set_text(
