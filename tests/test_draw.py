@@ -301,3 +301,25 @@ def test_wording_agrees_with_its_numbers():
     assert any(c.startswith("S − 1 = 1 zero between input cells") for c in captions)
     solutions = draw.draw_solutions(3, 1, 4, target=1)
     assert "paddings giving 1 output:" in solutions.axes[0].get_title()
+
+
+def test_texts_kept_as_pixels_draw_the_same_picture(monkeypatch):
+    """An explorer's texts are drawn once and reused while unchanged (a third of a redraw
+    at twice the pixels): the picture is the one drawn glyph by glyph."""
+    from samepad_viz.draw import _canvas
+
+    def pictures():
+        wf = draw.WindowFigure()
+        out = []
+        for position in ((1, 1), (1, 2), (2, 2)):
+            wf.update((12, 12), 3, 2, 1, position=position)
+            out.append(wf.png())
+        wf.update(9, 3, 1, 1, position=3)  # 1-D: the figure's height changes
+        out.append(wf.png())
+        return [np.asarray(Image.open(io.BytesIO(p)).convert("RGB"), dtype=int) for p in out]
+
+    cached = pictures()
+    monkeypatch.setattr(_canvas, "CACHE_TEXT", False)
+    for a, b in zip(cached, pictures(), strict=True):
+        assert a.shape == b.shape
+        assert np.abs(a - b).max() <= 2

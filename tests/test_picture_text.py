@@ -28,6 +28,7 @@ from matplotlib.text import Text
 
 import samepad_viz
 from samepad_viz import draw, widgets
+from samepad_viz.draw import _canvas
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -151,9 +152,14 @@ def notebook_pictures() -> list[tuple[str, tuple]]:
 
 @contextmanager
 def _drawn_texts():
-    """Collect every Text the renderer draws (visible, non-empty) while inside."""
+    """Collect every Text the renderer draws (visible, non-empty) while inside.
+
+    Texts are drawn glyph by glyph here, not from the pixels kept since the last draw
+    (``_canvas.CACHE_TEXT``; tests/test_draw.py checks that both give the same picture).
+    """
     drawn: list[Text] = []
-    original = Text.draw
+    original, cache = Text.draw, _canvas.CACHE_TEXT
+    _canvas.CACHE_TEXT = False
 
     def recording(self, renderer):
         if self.get_visible() and self.get_text().strip():
@@ -164,7 +170,7 @@ def _drawn_texts():
     try:
         yield drawn
     finally:
-        Text.draw = original
+        Text.draw, _canvas.CACHE_TEXT = original, cache
 
 
 def _png_size(png: bytes) -> tuple[int, int]:

@@ -79,16 +79,17 @@ class ComparisonFigure:
     figure is made here).
     """
 
-    def __init__(self, fig: Figure | None = None, *, figsize=(8, 6.4), dpi=80):
+    def __init__(self, fig: Figure | None = None, *, figsize=(8, 6.4), dpi=80, legend=True):
         self.figure = fig if fig is not None else _new_figure(figsize, dpi, layout=None)
-        boxes = [((0.02, y, 0.56, 0.31), (0.63, y, 0.35, 0.31)) for y in (0.615, 0.18)]
+        rows = (0.615, 0.18 if legend else 0.1)  # the legend's room at the bottom
+        boxes = [((0.02, y, 0.56, 0.31), (0.63, y, 0.35, 0.31)) for y in rows]
         self.panels = [[_Panel(self.figure.add_axes(b)) for b in row] for row in boxes]
         for row in self.panels:
             for panel in row:
                 panel.title.set_fontsize(TEXT)
                 panel.caption.set_fontsize(SMALL)
-        _legend(
-            self.figure,
+        self.legend_entries = _legend(
+            self.figure if legend else None,
             [
                 _swatch(PALETTE.input, "input"),
                 _swatch(_COLOURS[PADDING], "padding"),

@@ -151,6 +151,7 @@ class SolutionsFigure:
         self.min_height = min_pixels[1] / dpi
         self.figure: Figure | None = None
         self.description: TransposedDrawn | None = None
+        self.legend_entries: list = []  # the caption names the colours
 
     def update(self, size, kernel_size, stride, target, dilation=1, **kwargs) -> TransposedDrawn:
         candidates = solve_padding(size, kernel_size, stride, target, dilation)  # raises first

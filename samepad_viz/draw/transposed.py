@@ -124,9 +124,10 @@ class TransposedFigure:
     the output row, each output cell under the first cell of its window. Updated in place.
     """
 
-    def __init__(self, fig: Figure | None = None, *, figsize=(9, 4.8), dpi=80):
+    def __init__(self, fig: Figure | None = None, *, figsize=(9, 4.8), dpi=80, legend=True):
         self.figure = fig if fig is not None else _new_figure(figsize, dpi, layout=None)
-        self.panels = [_Panel(self.figure.add_axes((0.2, y, 0.78, 0.27))) for y in (0.63, 0.23)]
+        rows = (0.63, 0.23 if legend else 0.12)  # the legend's room at the bottom
+        self.panels = [_Panel(self.figure.add_axes((0.2, y, 0.78, 0.27))) for y in rows]
         for panel in self.panels:
             panel.title.set_fontsize(TEXT)
             panel.caption.set_fontsize(SMALL)
@@ -134,8 +135,8 @@ class TransposedFigure:
         zero[:3] = 1 - _ZERO_FADE * (1 - zero[:3])
         on_zero = _COLOURS[WINDOW_PADDING].copy()
         on_zero[:3] = 1 - _ZERO_FADE * (1 - on_zero[:3])
-        _legend(
-            self.figure,
+        self.legend_entries = _legend(
+            self.figure if legend else None,
             [
                 _swatch(PALETTE.input, "input"),
                 _swatch(zero, "zero between cells"),

@@ -10,6 +10,7 @@ from ._canvas import (
     TITLE,
     _above_legend,
     _Bands,
+    _cached,
     _legend,
     _new_figure,
     _outline,
@@ -57,7 +58,7 @@ class WindowFigure:
     ``figsize``. A figure passed in keeps its size.
     """
 
-    def __init__(self, fig: Figure | None = None, *, figsize=(8, 4), dpi=80):
+    def __init__(self, fig: Figure | None = None, *, figsize=(8, 4), dpi=80, legend=True):
         self.figure = fig if fig is not None else _new_figure(figsize, dpi, layout=None)
         # a fixed layout: a layout engine would cost a second draw on every redraw
         ax_in = self.figure.add_axes((0.02, 0.27, 0.56, 0.63))
@@ -65,12 +66,12 @@ class WindowFigure:
         self.input, self.output = _Panel(ax_in), _Panel(ax_out)
         self.input.ax.set_title("", fontsize=TITLE, pad=STRIDE_LABEL_ROOM)
         # the formula spans the figure above the legend: it is often wider than the output
-        transform, (x, y) = _above_legend(self.figure, 0.985, 0.4)
-        self.formula = self.figure.text(
-            x, y, "", ha="right", va="bottom", fontsize=TEXT, transform=transform
+        transform, (x, y) = _above_legend(self.figure, 0.985, 0.4 if legend else 0.05)
+        self.formula = _cached(
+            self.figure.text(x, y, "", ha="right", va="bottom", fontsize=TEXT, transform=transform)
         )
-        _legend(
-            self.figure,
+        self.legend_entries = _legend(
+            self.figure if legend else None,
             [
                 _swatch(PALETTE.input, "input"),
                 _swatch(_COLOURS[PADDING], "padding"),
