@@ -2,25 +2,44 @@
 
 from __future__ import annotations
 
-import numpy as np
-from matplotlib.animation import FuncAnimation, PillowWriter
+import base64
+from pathlib import Path
+from tempfile import TemporaryDirectory
 
-from ._canvas import pixel_ratio
+import numpy as np
+from matplotlib.animation import FuncAnimation, HTMLWriter, PillowWriter
+
+from ._canvas import _png, pixel_ratio
 from ._plan import Drawn, _Plan, _plan, _user_pos
 from .window import WindowFigure
+
+
+class _PaletteHTMLWriter(HTMLWriter):
+    """HTMLWriter embedding each frame as the 256-colour PNG a notebook picture is."""
+
+    def grab_frame(self, **savefig_kwargs) -> None:
+        png = _png(self.fig, compress_level=6)
+        self._saved_frames.append(base64.encodebytes(png).decode("ascii"))
 
 
 class SlidingAnimation(FuncAnimation):
     """A FuncAnimation whose ``to_jshtml`` shows its frames at ``shown_dpi``.
 
     The frames are rendered at the figure's dpi (twice ``shown_dpi``: crisp on a HiDPI
-    screen); the player's image is given the width they are shown at.
+    screen) as 256-colour PNGs (a third of the bytes); the player's image is given the
+    width they are shown at.
     """
 
     shown_dpi: float = 80
 
-    def to_jshtml(self, *args, **kwargs) -> str:
-        html = super().to_jshtml(*args, **kwargs)
+    def to_jshtml(self, fps=None, embed_frames=True, default_mode=None) -> str:
+        fps = 1000 / self._interval if fps is None else fps
+        default_mode = default_mode or ("loop" if self._repeat else "once")
+        writer = _PaletteHTMLWriter(fps=fps, embed_frames=True, default_mode=default_mode)
+        with TemporaryDirectory() as tmpdir:
+            path = Path(tmpdir, "animation.html")
+            self.save(str(path), writer=writer)
+            html = path.read_text()
         width = round(self._fig.get_figwidth() * self.shown_dpi)
         return html.replace('<img id="_anim_img', f'<img style="width:{width}px" id="_anim_img', 1)
 
