@@ -31,6 +31,7 @@ from matplotlib.colors import to_hex
 from matplotlib.lines import Line2D
 
 from .arithmetic import (
+    effective_kernel_size,
     keras_output_size,
     keras_transposed_output_size,
     output_size,
@@ -611,7 +612,10 @@ class TransposedExplorer(_Explorer):
     def _update_ranges(self) -> None:
         v = self.values
         with self._held():  # setting max clamps the value, as the slider does
-            self.controls["padding"].max = v["dilation"] * (v["kernel_size"] - 1)
+            # D·(K − 1): more crops the spread input itself (transposed_as_convolution)
+            self.controls["padding"].max = (
+                effective_kernel_size(v["kernel_size"], v["dilation"]) - 1
+            )
             self.controls["output_padding"].max = max(v["stride"], v["dilation"]) - 1
 
     def _refresh(self) -> None:

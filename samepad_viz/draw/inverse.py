@@ -13,7 +13,13 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from ..arithmetic import keras_output_size, same_padding, solve_padding, window_indices
+from ..arithmetic import (
+    keras_output_size,
+    same_padding,
+    solve_padding,
+    symmetric_paddings,
+    window_indices,
+)
 from ._canvas import SMALL, TEXT, _fit_height, _new_figure, _Panel, _png
 from ._plan import _count, _padded_categories
 from .palette import INPUT, PADDING, PALETTE, UNUSED, UNUSED_PADDING
@@ -27,7 +33,7 @@ def padding_marks(size: int, kernel_size: int, stride: int, target: int, dilatio
     tf = None
     if keras_output_size(size, kernel_size, stride, "same", dilation) == target:
         tf = same_padding(size, kernel_size, stride, dilation)
-    pytorch = [pair for pair in candidates if pair[0] == pair[1]]
+    pytorch = [(p, p) for p in symmetric_paddings(size, kernel_size, stride, target, dilation)]
     return candidates, tf, pytorch
 
 

@@ -17,10 +17,12 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ..arithmetic import (
+    half_padding,
     keras_transposed_output_size,
     torch_transposed_padding,
     transposed_as_convolution,
     transposed_output_size,
+    transposed_same_crop,
 )
 from ._canvas import SMALL, TEXT, _legend, _new_figure, _Panel, _png, _swatch
 from ._plan import Drawn, _count, _differ, _padded_categories, _paint_window, _Plan, _plan
@@ -70,12 +72,11 @@ class TransposedDrawn(Drawn):
 def keras_same_as_torch(size: int, kernel_size: int, stride: int = 1, dilation: int = 1):
     """Keras' transposed ``'same'`` as PyTorch arguments: ``((before, after), output_padding)``.
 
-    From :func:`~samepad_viz.arithmetic.torch_transposed_padding`: its ``padding`` on
-    both sides, one more cell cut at the end when it asks for a crop.
+    :func:`~samepad_viz.arithmetic.transposed_same_crop` (``size`` is checked, but the
+    answer does not depend on it).
     """
-    tp = torch_transposed_padding(size, kernel_size, stride, dilation)
-    extra = 1 if tp.crop else 0
-    return (tp.padding, tp.padding + extra), tp.output_padding
+    torch_transposed_padding(size, kernel_size, stride, dilation)  # validates the arguments
+    return transposed_same_crop(kernel_size, stride, dilation)
 
 
 def _spread_plan(size, kernel_size, stride, padding, output_padding, dilation):
@@ -170,9 +171,8 @@ class TransposedFigure:
                 f"the transposed picture is 1-D (every dimension works the same way): "
                 f"size must be an int, got {size!r}"
             )
-        reach = dilation * (kernel_size - 1)
         if padding is None:
-            padding = reach // 2
+            padding = half_padding(kernel_size, dilation)
         if output_padding is None:
             output_padding = stride - 1
         keras_pad, keras_op = keras_same_as_torch(size, kernel_size, stride, dilation)
