@@ -41,7 +41,9 @@ class _Panel:
         self.lines = LineCollection([], colors="white", linewidths=1.0)
         ax.add_collection(self.lines)
         ax.set_axis_off()  # no ticks or spines to lay out and draw: grids label themselves
-        self.title = _cached(ax.set_title(""))
+        # y given: matplotlib then never moves the title clear of tick labels (there are
+        # none), which costs a tight-bbox computation of both axes on every draw
+        self.title = _cached(ax.set_title("", y=1.0))
         below = offset_copy(ax.transAxes, fig=ax.figure, y=-4, units="points")
         self.caption = _cached(ax.text(0.5, 0.0, "", transform=below, ha="center", va="top"))
         self.boxes: dict[str, Rectangle] = {}
@@ -402,10 +404,11 @@ CACHE_TEXT = True  # False: every text drawn glyph by glyph on every draw (tests
 class _CachedText(Text):
     """A Text that keeps its rendered pixels and reuses them while nothing about it moved.
 
-    matplotlib renders every glyph of every text on each draw, which at twice the pixels
-    is a third of an explorer's redraw; most texts (captions, the formula, titles) do not
-    change when only the window moves. The key is everything the pixels depend on: the
-    string, its box on the canvas, the canvas, colour, font and the box patch.
+    matplotlib lays out and renders every glyph of every text on each draw, which at
+    twice the pixels is a third of an explorer's redraw; most texts (captions, the
+    formula, titles) do not change when only the window moves. The key is everything the
+    pixels depend on: the string, its anchor on the canvas, alignment, the canvas, colour,
+    font and the box patch; a hit costs neither layout nor glyphs.
     """
 
     def draw(self, renderer) -> None:
@@ -416,35 +419,59 @@ class _CachedText(Text):
         )
         if clipped or not isinstance(renderer, RendererAgg):
             return super().draw(renderer)
-        box = self.get_window_extent(renderer)
+        anchor = self.get_transform().transform(self.get_unitless_position())
         patch = self.get_bbox_patch()
-        if patch is not None:
-            self.update_bbox_position_size(renderer)
-            box = Bbox.union([box, patch.get_window_extent(renderer)])
-        x0, y0 = max(int(np.floor(box.x0)) - 3, 0), max(int(np.floor(box.y0)) - 3, 0)
-        width, height = int(renderer.width), int(renderer.height)
-        x1, y1 = min(int(np.ceil(box.x1)) + 3, width), min(int(np.ceil(box.y1)) + 3, height)
-        if x1 <= x0 or y1 <= y0:
-            return None
         key = (
             self.get_text(),
-            (x0, y0, x1, y1, width, height, renderer.dpi),
-            self.get_fontproperties(),
+            tuple(np.round(anchor, 3)),
+            (self.get_ha(), self.get_va(), self.get_rotation(), self.get_linespacing()),
+            (int(renderer.width), int(renderer.height), renderer.dpi),
+            hash(self.get_fontproperties()),
             str(self.get_color()),
             self.get_alpha(),
             None if patch is None else (str(patch.get_facecolor()), patch.get_alpha()),
         )
         cached = getattr(self, "_pixels", None)
         if cached is None or cached[0] != key:
-            offscreen = RendererAgg(width, height, renderer.dpi)
-            super().draw(offscreen)
-            pixels = np.asarray(offscreen.buffer_rgba())[height - y1 : height - y0, x0:x1]
-            self._pixels = cached = (key, pixels[::-1].copy())  # draw_image: bottom row first
-        gc = renderer.new_gc()
-        renderer.draw_image(gc, x0, y0, cached[1])
-        gc.restore()
+            cached = self._pixels = (key, *self._render(renderer))
+        _, x0, y0, pixels = cached
+        if pixels is not None:
+            gc = renderer.new_gc()
+            renderer.draw_image(gc, x0, y0, pixels)
+            gc.restore()
         self.stale = False
         return None
+
+    def _render(self, renderer):
+        """``(x0, y0, pixels)``: the text drawn alone, cut to its box (and its patch's)."""
+        box = self.get_window_extent(renderer)
+        patch = self.get_bbox_patch()
+        if patch is not None:
+            self.update_bbox_position_size(renderer)
+            box = Bbox.union([box, patch.get_window_extent(renderer)])
+        width, height = int(renderer.width), int(renderer.height)
+        x0, y0 = max(int(np.floor(box.x0)) - 3, 0), max(int(np.floor(box.y0)) - 3, 0)
+        x1, y1 = min(int(np.ceil(box.x1)) + 3, width), min(int(np.ceil(box.y1)) + 3, height)
+        if x1 <= x0 or y1 <= y0:
+            return x0, y0, None
+        offscreen = _offscreen(width, height, renderer.dpi)
+        super().draw(offscreen)
+        pixels = np.asarray(offscreen.buffer_rgba())[height - y1 : height - y0, x0:x1]
+        return x0, y0, pixels[::-1].copy()  # draw_image wants the bottom row first
+
+
+_OFFSCREEN: dict = {}
+
+
+def _offscreen(width: int, height: int, dpi: float) -> RendererAgg:
+    """A cleared, transparent canvas of that size, reused (one per size)."""
+    renderer = _OFFSCREEN.get((width, height, dpi))
+    if renderer is None:
+        _OFFSCREEN.clear()  # keep one: explorers redraw at one size
+        renderer = _OFFSCREEN[(width, height, dpi)] = RendererAgg(width, height, dpi)
+    else:
+        renderer.clear()
+    return renderer
 
 
 def _cached(text: Text) -> Text:
