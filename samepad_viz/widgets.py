@@ -27,8 +27,6 @@ import textwrap
 from contextlib import contextmanager
 
 import ipywidgets as widgets
-from matplotlib.colors import to_hex
-from matplotlib.lines import Line2D
 
 from .arithmetic import (
     effective_kernel_size,
@@ -96,38 +94,13 @@ def _dropdown(description: str, value: str, choices: dict) -> widgets.Dropdown:
     )
 
 
-def _controls_and_picture(controls, image, legend) -> widgets.Box:
-    """Controls beside the picture and its legend; the picture wraps below them in a
-    narrow notebook."""
+def _controls_and_picture(controls, image) -> widgets.Box:
+    """Controls beside the picture; the picture wraps below them in a narrow notebook."""
     column = widgets.VBox(list(controls), layout=widgets.Layout(flex="0 0 auto", width="340px"))
-    picture = widgets.VBox([image, legend], layout=widgets.Layout(flex="0 0 auto"))
     image.layout.flex = "0 0 auto"  # never squeezed: it is shown at its own pixel size
     return widgets.Box(
-        [column, picture],
+        [column, image],
         layout=widgets.Layout(display="flex", flex_flow="row wrap", align_items="flex-start"),
-    )
-
-
-def _legend_html(entries) -> str:
-    """The picture's colours named in HTML under it (a legend drawn in the picture would
-    cost every redraw the time of its text): one swatch and label per entry."""
-    if not entries:
-        return ""
-    items = []
-    for entry in entries:
-        if isinstance(entry, Line2D):  # an outline, e.g. the dotted previous window
-            style = "dotted" if entry.get_linestyle() == ":" else "solid"
-            swatch = f"border:2px {style} {to_hex(entry.get_color())}"
-        else:
-            swatch = f"background:{to_hex(entry.get_facecolor())}"
-        items.append(
-            '<span style="white-space:nowrap; margin-right:14px">'
-            '<span style="display:inline-block; width:12px; height:12px; '
-            f'{swatch}; vertical-align:-1px; margin-right:4px; box-sizing:border-box">'
-            f"</span>{html.escape(entry.get_label())}</span> "
-        )
-    return (
-        '<div style="font-size:13px; line-height:1.6; max-width:640px">' + "".join(items) + "</div>"
     )
 
 
@@ -152,7 +125,6 @@ class _Explorer:
 
     def __init__(self, *below: widgets.Widget, **dependent):
         self.image = widgets.Image(format="png")
-        self.legend = widgets.HTML(_legend_html(self._figure.legend_entries))
         self.label = widgets.HTML()
         self._text = ""
         self._hold = False
@@ -163,7 +135,7 @@ class _Explorer:
             control.observe(self._changed, names="value")
         self._box = widgets.VBox(
             [
-                _controls_and_picture(self.controls.values(), self.image, self.legend),
+                _controls_and_picture(self.controls.values(), self.image),
                 self.label,
                 *below,
             ]
@@ -352,7 +324,7 @@ class FormulaExplorer(_Explorer):
             "row": _slider("output row", 0, 0, max_size - 1),
             "col": _slider("output column", 0, 0, max_size - 1),
         }
-        self._figure = WindowFigure(figsize=(8, 4), dpi=dpi, legend=False)
+        self._figure = WindowFigure(figsize=(8, 4), dpi=dpi)
         super().__init__(row=row, col=col)
 
     def _args(self) -> tuple:
@@ -471,7 +443,7 @@ class SameExplorer(_Explorer):
             "padding": _slider("padding P (int)", padding, 0, 4),
             "dilation": _slider("dilation D", dilation, 1, 3),
         }
-        self._figure = ComparisonFigure(figsize=(8, 6.4), dpi=dpi, legend=False)
+        self._figure = ComparisonFigure(figsize=(8, 6.4), dpi=dpi)
         self.keras_code = widgets.HTML()
         self.torch_code = widgets.HTML()
         code = widgets.HBox(
@@ -598,7 +570,7 @@ class TransposedExplorer(_Explorer):
             "padding": _slider("padding P", 0, 0, 18),
             "output_padding": _slider("output_padding", 0, 0, 3),
         }
-        self._figure = TransposedFigure(figsize=(9, 4.8), dpi=dpi, legend=False)
+        self._figure = TransposedFigure(figsize=(9, 4.8), dpi=dpi)
         self.torch_code = widgets.HTML()
         super().__init__(
             _code_box("PyTorch", self.torch_code), padding=padding, output_padding=output_padding

@@ -11,6 +11,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, Patch, Rectangle
 from matplotlib.text import Text
@@ -222,8 +223,9 @@ def _legend(fig: Figure | None, entries: list, *, x: float = 0.08, y: float = 0.
 
     ``x``, ``y``: inches from the bottom-left corner (so a figure whose height is fitted
     later keeps it there). As many entries a row as fit the figure's width (estimated
-    from the labels' lengths). Returns ``entries``; with ``fig=None`` draws nothing (an
-    explorer shows the legend beside the picture, as text that costs no redraw time).
+    from the labels' lengths). It is kept as pixels (:class:`_CachedLegend`), so an
+    explorer's redraw costs next to nothing for it. Returns ``entries``; with
+    ``fig=None`` draws nothing.
     """
     if fig is None:
         return entries
@@ -235,7 +237,7 @@ def _legend(fig: Figure | None, entries: list, *, x: float = 0.08, y: float = 0.
         if sum(max(col) for col in rows) <= width_px:
             break
         ncols -= 1
-    fig.legend(
+    legend = fig.legend(
         handles=entries,
         loc="lower left",
         bbox_to_anchor=(x, y),
@@ -250,6 +252,7 @@ def _legend(fig: Figure | None, entries: list, *, x: float = 0.08, y: float = 0.
         borderpad=0.1,
         borderaxespad=0.0,
     )
+    legend.__class__ = _CachedLegend  # drawn once, reused on every redraw
     return entries
 
 
@@ -449,15 +452,43 @@ class _CachedText(Text):
         if patch is not None:
             self.update_bbox_position_size(renderer)
             box = Bbox.union([box, patch.get_window_extent(renderer)])
-        width, height = int(renderer.width), int(renderer.height)
-        x0, y0 = max(int(np.floor(box.x0)) - 3, 0), max(int(np.floor(box.y0)) - 3, 0)
-        x1, y1 = min(int(np.ceil(box.x1)) + 3, width), min(int(np.ceil(box.y1)) + 3, height)
-        if x1 <= x0 or y1 <= y0:
-            return x0, y0, None
-        offscreen = _offscreen(width, height, renderer.dpi)
-        super().draw(offscreen)
-        pixels = np.asarray(offscreen.buffer_rgba())[height - y1 : height - y0, x0:x1]
-        return x0, y0, pixels[::-1].copy()  # draw_image wants the bottom row first
+        return _drawn_alone(lambda r: Text.draw(self, r), box, renderer)
+
+
+class _CachedLegend(Legend):
+    """A figure legend kept as pixels, like :class:`_CachedText` (it never changes; its
+    layout alone, redone by matplotlib on every draw, costs a quarter of a redraw)."""
+
+    def draw(self, renderer) -> None:
+        if not (CACHE_TEXT and self.get_visible()) or not isinstance(renderer, RendererAgg):
+            return super().draw(renderer)
+        key = (int(renderer.width), int(renderer.height), renderer.dpi)
+        cached = getattr(self, "_pixels", None)
+        if cached is None or cached[0] != key:
+            box = self.get_window_extent(renderer)
+            drawn = _drawn_alone(lambda r: Legend.draw(self, r), box, renderer)
+            cached = self._pixels = (key, *drawn)
+        _, x0, y0, pixels = cached
+        if pixels is not None:
+            gc = renderer.new_gc()
+            renderer.draw_image(gc, x0, y0, pixels)
+            gc.restore()
+        self.stale = False
+        return None
+
+
+def _drawn_alone(draw, box: Bbox, renderer):
+    """``(x0, y0, pixels)``: what ``draw(renderer)`` draws on a transparent canvas of
+    ``renderer``'s size, cut to ``box`` (3 px more each side), bottom row first."""
+    width, height = int(renderer.width), int(renderer.height)
+    x0, y0 = max(int(np.floor(box.x0)) - 3, 0), max(int(np.floor(box.y0)) - 3, 0)
+    x1, y1 = min(int(np.ceil(box.x1)) + 3, width), min(int(np.ceil(box.y1)) + 3, height)
+    if x1 <= x0 or y1 <= y0:
+        return x0, y0, None
+    offscreen = _offscreen(width, height, renderer.dpi)
+    draw(offscreen)
+    pixels = np.asarray(offscreen.buffer_rgba())[height - y1 : height - y0, x0:x1]
+    return x0, y0, pixels[::-1].copy()  # draw_image wants the bottom row first
 
 
 _OFFSCREEN: dict = {}
