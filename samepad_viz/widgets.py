@@ -7,7 +7,8 @@ benchmarks and notebooks drive them without a browser:
 * ``set(**values)`` moves the controls as a person would (keyword names as in
   :mod:`samepad_viz.arithmetic`; a value outside a control's range is clamped by the
   control itself),
-* ``render_png()`` is the picture currently shown,
+* ``render_png()`` is the picture currently shown (at twice the pixels it is shown at:
+  the Image widget is given the size to show it at),
 * ``text`` the formula, result or error message currently shown, as plain text.
 
 The pictures come from :mod:`samepad_viz.draw` (figures kept between redraws and updated
