@@ -1,16 +1,22 @@
 """How long one explorer redraw takes, from a moved slider to PNG bytes.
 
-Run: ``MPLBACKEND=Agg python benchmarks/redraw.py``. For input sizes 8 … 128 it times
+Run: ``MPLBACKEND=Agg python benchmarks/redraw.py``. Every picture is rendered as the
+explorers show it: at ``draw.PIXEL_RATIO`` times the pixels it is shown at (HiDPI; the
+first line of the output gives both sizes). For input sizes 8 … 128 it times
 
 * ``explorer``: ``FormulaExplorer`` (its figure kept between redraws, artists updated in
-  place, each grid one ``imshow``): the kernel moves one step, then ``render_png()``;
+  place, each grid one ``imshow``, texts redrawn only when they change): the kernel
+  moves one step, then ``render_png()``;
+* ``resized``: the same explorer when the input size changes by one (every text and
+  both grids change: the slowest redraw a slider makes);
 * ``rectangles``: the same two-panel picture (same size, titles, colours, formula) built
   the naive way, one ``Rectangle`` per cell, rebuilt on every redraw,
 
 and prints the median and 95th percentile of each, wall-clock and CPU time (the process's
 own, which other programs competing for the cores do not inflate), with the floors the
-issue sets: median under 40 ms at 32×32, and 128×128 under 3× the time of 8×8. The
-rectangle version takes seconds per picture at the large sizes, so it is repeated less.
+issue sets for a moved kernel: median under 40 ms at 32×32, and 128×128 under 3× the time
+of 8×8. The rectangle version takes seconds per picture at the large sizes, so it is
+repeated less.
 """
 
 from __future__ import annotations
@@ -53,6 +59,17 @@ def time_explorer(explorer: FormulaExplorer, size: int, repeats: int):
 
     def redraw(k):
         explorer.set(position=(1, 2 + k % 2))  # a person moves the output column slider
+        assert explorer.render_png().startswith(b"\x89PNG")
+
+    return timed(redraw, repeats)
+
+
+def time_resized(explorer: FormulaExplorer, size: int, repeats: int):
+    explorer.set(size=size, kernel_size=KERNEL, stride=STRIDE, padding=PADDING, position=(1, 1))
+    explorer.render_png()  # warm up
+
+    def redraw(k):
+        explorer.set(size=size - k % 2)  # a person moves the input size slider
         assert explorer.render_png().startswith(b"\x89PNG")
 
     return timed(redraw, repeats)
@@ -107,14 +124,22 @@ def main(repeats: int = 30) -> int:
     explorer = FormulaExplorer(max_size=max(SIZES))
     png = explorer.render_png()
     width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
-    print(f"one redraw to PNG at {width}×{height} px (K={KERNEL}, S={STRIDE}, P={PADDING})")
+    print(
+        f"one redraw to PNG at {width}×{height} px, shown at {explorer.image.width}×"
+        f"{explorer.image.height} (pixel ratio {draw.PIXEL_RATIO}; K={KERNEL}, S={STRIDE}, "
+        f"P={PADDING})"
+    )
     print(f"load average before: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     head = "median / p95 ms, wall (cpu)"
-    print(f"{'input':>9} | {'explorer ' + head:>40} | {'rectangles ' + head:>42} | n")
-    print("-" * 101)
+    print(
+        f"{'input':>9} | {'explorer ' + head:>40} | {'resized, median ms':>19} | "
+        f"{'rectangles ' + head:>42} | n"
+    )
+    print("-" * 123)
     wall_medians, cpu_medians = {}, {}
     for size in SIZES:
         wall, cpu = time_explorer(explorer, size, repeats)
+        swall, scpu = time_resized(explorer, size, max(5, repeats // 3))
         rect_repeats = 3 if size <= 32 else 1
         rwall, rcpu = time_rectangles(size, rect_repeats)
         (med, p95), (cmed, cp95) = summary(wall), summary(cpu)
@@ -122,7 +147,8 @@ def main(repeats: int = 30) -> int:
         wall_medians[size], cpu_medians[size] = med, cmed
         print(
             f"{size:>4}×{size:<4} | {med:>9.1f} / {p95:>6.1f} ({cmed:>6.1f} / {cp95:>6.1f})"
-            f"         | {rmed:>9.0f} / {rp95:>6.0f} ({rcmed:>6.0f} / {rcp95:>6.0f})"
+            f"         | {summary(swall)[0]:>7.1f} ({summary(scpu)[0]:>6.1f})    "
+            f"| {rmed:>9.0f} / {rp95:>6.0f} ({rcmed:>6.0f} / {rcp95:>6.0f})"
             f"          | {repeats}/{rect_repeats}"
         )
     print()

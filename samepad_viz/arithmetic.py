@@ -25,16 +25,19 @@ __all__ = [
     "TorchTransposedPadding",
     "causal_padding",
     "effective_kernel_size",
+    "half_padding",
     "keras_output_size",
     "keras_transposed_output_size",
     "output_size",
     "output_size_formula",
     "same_padding",
     "solve_padding",
+    "symmetric_paddings",
     "torch_padding",
     "torch_transposed_padding",
     "transposed_as_convolution",
     "transposed_output_size",
+    "transposed_same_crop",
     "window_indices",
 ]
 
@@ -207,7 +210,7 @@ def effective_kernel_size(kernel_size: IntOrTuple, dilation: IntOrTuple = 1) -> 
 
 
 def _kernel_too_large(k: int, d: int, size: int, before: int, after: int, dim) -> ValueError:
-    eff = d * (k - 1) + 1
+    eff = effective_kernel_size(k, d)
     dilated = f" (dilated to {eff})" if d > 1 else ""
     padded = size + before + after
     return ValueError(
@@ -272,7 +275,7 @@ def output_size(
 def _output_size_1d(size, kernel_size, stride, padding, dilation, ceil_mode, _dim=None) -> int:
     w, k, s, d = _checked(size, kernel_size, stride, dilation)
     before, after = _padding_pair("padding", padding)
-    span = w + before + after - (d * (k - 1) + 1)
+    span = w + before + after - effective_kernel_size(k, d)
     if not ceil_mode:
         if span < 0:
             raise _kernel_too_large(k, d, w, before, after, _dim)
@@ -311,7 +314,8 @@ def output_size_formula(
     left, right = ("⌈", "⌉") if ceil_mode else ("⌊", "⌋")
     text = f"{left}({size} + {before} + {after} − {kernel}) / {stride}{right} + 1"
     if ceil_mode:
-        naive = -(-(size + before + after - (dilation * (kernel_size - 1) + 1)) // stride) + 1
+        span = size + before + after - effective_kernel_size(kernel_size, dilation)
+        naive = -(-span // stride) + 1
         if naive != out:
             return f"{text} = {naive} − 1 (last window would start in the right padding) = {out}"
     return f"{text} = {out}"
@@ -406,7 +410,7 @@ def keras_output_size(
 def _keras_output_size_1d(size, kernel_size, stride, mode, dilation, _dim=None) -> int:
     w, k, s, d = _checked(size, kernel_size, stride, dilation)
     if mode == "valid":
-        span = w - (d * (k - 1) + 1)
+        span = w - effective_kernel_size(k, d)
         if span < 0:
             raise _kernel_too_large(k, d, w, 0, 0, _dim)
         return span // s + 1
@@ -443,7 +447,7 @@ def same_padding(
 def _same_padding_1d(size, kernel_size, stride, dilation, _dim=None) -> Pair:
     w, k, s, d = _checked(size, kernel_size, stride, dilation)
     out = -(-w // s)
-    total = max((out - 1) * s + d * (k - 1) + 1 - w, 0)
+    total = max((out - 1) * s + effective_kernel_size(k, d) - w, 0)
     return (total // 2, total - total // 2)
 
 
@@ -613,7 +617,7 @@ def _transposed_output_size_1d(
             f"stride or dilation leaves after the last stamp of the kernel: use 0 … "
             f"{max(s, d) - 1}"
         )
-    stamps = (w - 1) * s + d * (k - 1) + 1
+    stamps = (w - 1) * s + effective_kernel_size(k, d)
     out = stamps - before - after + op
     if out < 1:
         extra = f" + output_padding {op}" if op else ""
@@ -688,7 +692,7 @@ def _keras_transposed_output_size_1d(
     size, kernel_size, stride, mode, output_padding, dilation, _dim=None
 ) -> int:
     w, k, s, d = _checked(size, kernel_size, stride, dilation)
-    eff = d * (k - 1) + 1
+    eff = effective_kernel_size(k, d)
     if output_padding is None:
         return w * s + max(eff - s, 0) if mode == "valid" else w * s
     op = _check_int("output_padding", output_padding, 0)
@@ -737,7 +741,7 @@ def transposed_as_convolution(
     _one_dimension("transposed_as_convolution", size)
     transposed_output_size(size, kernel_size, stride, padding, output_padding, dilation)
     before, after = _padding_pair("padding", padding)
-    reach = dilation * (kernel_size - 1)
+    reach = effective_kernel_size(kernel_size, dilation) - 1  # D·(K − 1)
     if max(before, after) > reach:
         raise ValueError(
             f"padding {max(before, after)} is more than D·(K − 1) = {reach}: the transposed "
@@ -823,10 +827,62 @@ def torch_transposed_padding(
 
 def _torch_transposed_padding_1d(size, kernel_size, stride, dilation, _dim=None):
     _, k, s, d = _checked(size, kernel_size, stride, dilation)
-    eff = d * (k - 1) + 1
+    eff = effective_kernel_size(k, d)
     total = max(eff - s, 0)
     crop = (0, 1) if total % 2 else None
     return total // 2, max(s - eff, 0), crop
+
+
+def transposed_same_crop(kernel_size: int, stride: int = 1, dilation: int = 1) -> tuple[Pair, int]:
+    """Keras' transposed ``'same'`` as a crop and an ``output_padding``, one dimension:
+    ``((before, after), output_padding)``.
+
+    Of the ``(W − 1)·S + K_eff`` stamped cells, Keras keeps ``W·S``: it removes
+    ``T = max(K_eff − S, 0)`` cells, ``before = ⌊T / 2⌋`` at the start and
+    ``after = T − before`` at the end, and adds ``output_padding = max(S − K_eff, 0)``
+    when the stamps fall short. PyTorch's ``padding=`` removes ``before`` from both ends
+    (:func:`torch_transposed_padding`); ``after − before`` (0 or 1) is its crop.
+
+    >>> transposed_same_crop(3, stride=2)
+    ((0, 1), 0)
+    >>> transposed_same_crop(4, stride=2)
+    ((1, 1), 0)
+    >>> transposed_same_crop(1, stride=3)
+    ((0, 0), 2)
+    """
+    tp = torch_transposed_padding(1, kernel_size, stride, dilation)
+    return (tp.padding, tp.padding + (1 if tp.crop else 0)), tp.output_padding
+
+
+def symmetric_paddings(
+    size: int, kernel_size: int, stride: int, target: int, dilation: int = 1
+) -> list[int]:
+    """Every ``P`` for which PyTorch's ``padding=P`` (both sides) gives ``target`` outputs.
+
+    The symmetric pairs ``(P, P)`` among :func:`solve_padding`'s: ``2P`` runs over the
+    ``S`` totals from ``(target − 1)·S + K_eff − W``. Empty when only an uneven split
+    works (then pad with ``F.pad`` first). One dimension only.
+
+    >>> symmetric_paddings(8, 3, 2, 4)
+    [1]
+    >>> symmetric_paddings(8, 4, 1, 8)
+    []
+    """
+    _one_dimension("symmetric_paddings", size)
+    return [b for b, a in solve_padding(size, kernel_size, stride, target, dilation) if b == a]
+
+
+def half_padding(kernel_size: int, dilation: int = 1) -> int:
+    """The common "half" padding ``P = ⌊D·(K − 1) / 2⌋`` = ``⌊(K_eff − 1) / 2⌋``.
+
+    What ported code often writes for ``'same'`` (``padding=(k - 1) // 2``), and the
+    naive ``padding=`` of a transposed convolution. It is ``'same'`` only at stride 1 with
+    an odd ``K_eff`` (compare :func:`same_padding`).
+
+    >>> half_padding(3), half_padding(4), half_padding(3, dilation=2)
+    (1, 1, 2)
+    """
+    return (effective_kernel_size(kernel_size, dilation) - 1) // 2
 
 
 def _torch_transposed_code(n, kernel_size, stride, dilation, padding, output_padding, crops):
@@ -900,7 +956,7 @@ def _solve_padding_1d(size, kernel_size, stride, target, dilation, _dim=None) ->
     s = _check_int("stride", stride, 1)
     t = _check_int("target", target, 1)
     d = _check_int("dilation", dilation, 1)
-    eff = d * (k - 1) + 1
+    eff = effective_kernel_size(k, d)
     low = (t - 1) * s + eff - w
     high = low + s - 1
     if high < 0:
@@ -936,4 +992,4 @@ def causal_padding(kernel_size: int, dilation: int = 1) -> Pair:
             )
     k = _check_int("kernel_size", kernel_size, 1)
     d = _check_int("dilation", dilation, 1)
-    return (d * (k - 1), 0)
+    return (effective_kernel_size(k, d) - 1, 0)

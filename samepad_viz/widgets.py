@@ -7,7 +7,8 @@ benchmarks and notebooks drive them without a browser:
 * ``set(**values)`` moves the controls as a person would (keyword names as in
   :mod:`samepad_viz.arithmetic`; a value outside a control's range is clamped by the
   control itself),
-* ``render_png()`` is the picture currently shown,
+* ``render_png()`` is the picture currently shown (at twice the pixels it is shown at:
+  the Image widget is given the size to show it at),
 * ``text`` the formula, result or error message currently shown, as plain text.
 
 The pictures come from :mod:`samepad_viz.draw` (figures kept between redraws and updated
@@ -29,6 +30,7 @@ from contextlib import contextmanager
 import ipywidgets as widgets
 
 from .arithmetic import (
+    effective_kernel_size,
     keras_output_size,
     keras_transposed_output_size,
     output_size,
@@ -47,6 +49,7 @@ from .draw import (
     WindowFigure,
     keras_same_as_torch,
     padding_marks,
+    shown_size,
 )
 
 __all__ = ["FormulaExplorer", "InverseExplorer", "SameExplorer", "TransposedExplorer"]
@@ -67,11 +70,6 @@ SAME_EXACT_HINT = f"the exact PyTorch port of Keras 'same': framework \"{FRAMEWO
 def _count(n: int, noun: str) -> str:
     """``1 output``, ``2 outputs``: the noun agrees with the number."""
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
-def _png_size(png: bytes) -> tuple[int, int]:
-    """Pixel width and height from a PNG's header (IHDR)."""
-    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
 
 
 def _slider(description: str, value: int, low: int, high: int) -> widgets.IntSlider:
@@ -273,11 +271,17 @@ class _Explorer:
         png = draw()
         self._shown_state = state
         if png != self.image.value:
-            width, height = _png_size(png)
-            # the PNG's own pixel size, so JupyterLab does not scale (and blur) it
+            width, height = (shown_size(n, self._figure.figure) for n in _png_size(png))
+            # shown at 1/ratio of its pixels (crisp on HiDPI), at a fixed size so that
+            # JupyterLab does not scale it to the output's width
             self.image.width, self.image.height = str(width), str(height)
             self.image.layout.width, self.image.layout.height = f"{width}px", f"{height}px"
             self.image.value = png
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    """Pixel width and height from a PNG's header (IHDR)."""
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
 
 
 # ---------------------------------------------------------------------------------------
@@ -440,7 +444,7 @@ class SameExplorer(_Explorer):
             "padding": _slider("padding P (int)", padding, 0, 4),
             "dilation": _slider("dilation D", dilation, 1, 3),
         }
-        self._figure = ComparisonFigure(figsize=(8, 6), dpi=dpi)
+        self._figure = ComparisonFigure(figsize=(8, 6.4), dpi=dpi)
         self.keras_code = widgets.HTML()
         self.torch_code = widgets.HTML()
         code = widgets.HBox(
@@ -581,7 +585,10 @@ class TransposedExplorer(_Explorer):
     def _update_ranges(self) -> None:
         v = self.values
         with self._held():  # setting max clamps the value, as the slider does
-            self.controls["padding"].max = v["dilation"] * (v["kernel_size"] - 1)
+            # D·(K − 1): more crops the spread input itself (transposed_as_convolution)
+            self.controls["padding"].max = (
+                effective_kernel_size(v["kernel_size"], v["dilation"]) - 1
+            )
             self.controls["output_padding"].max = max(v["stride"], v["dilation"]) - 1
 
     def _refresh(self) -> None:

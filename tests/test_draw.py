@@ -223,8 +223,10 @@ def test_palette_is_one_set_of_distinct_colours():
 def test_pictures_show_themselves_as_png_without_pyplot():
     fig = draw.draw_window(6, 3, stride=2, padding="same")
     assert isinstance(fig, draw.Picture)
-    png = fig._repr_png_()
+    png, shown = fig._repr_png_()
     assert png.startswith(b"\x89PNG")
+    with Image.open(io.BytesIO(png)) as image:  # twice the pixels, shown at half size
+        assert image.size == (2 * shown["width"], 2 * shown["height"])
     assert isinstance(draw.draw_coverage(6, 3).figure, draw.Picture)
 
 
@@ -259,7 +261,9 @@ ONE_D_PICTURES = {
 @pytest.mark.parametrize("name", ONE_D_PICTURES)
 def test_one_dimensional_pictures_are_as_tall_as_their_rows(name):
     fig = ONE_D_PICTURES[name]()
-    top, bottom, left, right = _white_margins(fig._repr_png_())
+    png, shown = fig._repr_png_()
+    ratio = fig.pixel_ratio
+    top, bottom, left, right = (m / ratio for m in _white_margins(png))  # px as shown
     # the comparison's bands keep their (fixed) margins for the titles; the rest ~5 px
     limit = 30 if name == "comparison" else 12
     assert top <= limit and bottom <= limit, (top, bottom)
@@ -271,7 +275,7 @@ def test_window_figure_fits_a_row_and_gives_a_grid_its_full_size_back():
     wf.update((8, 8), 3, 2)
     full = tuple(wf.figure.get_size_inches())
     wf.update(9, 3, 2, 1)
-    assert wf.figure.get_size_inches()[1] < full[1] / 2
+    assert wf.figure.get_size_inches()[1] < full[1] * 0.6  # the legend keeps its rows
     wf.update((8, 8), 3, 2)
     assert tuple(wf.figure.get_size_inches()) == full  # the explorers' fixed size
     given = Figure(figsize=(8, 4))
@@ -290,9 +294,32 @@ def test_wording_agrees_with_its_numbers():
     assert draw.draw_all_windows(3, 3).axes[0].get_title().startswith("the only window;")
     comparison = draw.draw_comparison(5, 2, 2, (0, 0), (0, 1))  # output 3 of B: 1 differs
     titles = [ax.get_title() for ax in comparison.axes]
-    assert "output 2: 0 differ" in titles and "output 3: 1 differs" in titles
+    # only the compared side (B) counts differences; the reference (A) is not marked
+    assert "output 2: the reference" in titles and "output 3: 1 differs" in titles
     transposed = draw.draw_transposed(4, 3, stride=2, padding=1, output_padding=1)
     captions = [t.get_text() for ax in transposed.axes for t in ax.texts]
     assert any(c.startswith("S − 1 = 1 zero between input cells") for c in captions)
     solutions = draw.draw_solutions(3, 1, 4, target=1)
     assert "paddings giving 1 output:" in solutions.axes[0].get_title()
+
+
+def test_texts_kept_as_pixels_draw_the_same_picture(monkeypatch):
+    """An explorer's texts are drawn once and reused while unchanged (a third of a redraw
+    at twice the pixels): the picture is the one drawn glyph by glyph."""
+    from samepad_viz.draw import _canvas
+
+    def pictures():
+        wf = draw.WindowFigure()
+        out = []
+        for position in ((1, 1), (1, 2), (2, 2)):
+            wf.update((12, 12), 3, 2, 1, position=position)
+            out.append(wf.png())
+        wf.update(9, 3, 1, 1, position=3)  # 1-D: the figure's height changes
+        out.append(wf.png())
+        return [np.asarray(Image.open(io.BytesIO(p)).convert("RGB"), dtype=int) for p in out]
+
+    cached = pictures()
+    monkeypatch.setattr(_canvas, "CACHE_TEXT", False)
+    for a, b in zip(cached, pictures(), strict=True):
+        assert a.shape == b.shape
+        assert np.abs(a - b).max() <= 2

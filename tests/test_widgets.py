@@ -128,11 +128,13 @@ def test_formula_picture_changes_with_a_value_and_not_without(formula):
     assert formula.render_png() == before
 
 
-def test_formula_picture_is_shown_at_its_own_size(formula):
+def test_formula_picture_is_shown_at_half_its_pixels(formula):
+    """Twice the pixels, shown at half size: crisp on HiDPI, at least 600 × 300 shown."""
     width, height = png_size(formula.render_png())
-    assert width >= 600 and height >= 300
-    assert (formula.image.width, formula.image.height) == (str(width), str(height))
-    assert formula.image.layout.width == f"{width}px"
+    shown = (width // 2, height // 2)
+    assert shown[0] >= 600 and shown[1] >= 300
+    assert (formula.image.width, formula.image.height) == tuple(map(str, shown))
+    assert formula.image.layout.width == f"{shown[0]}px"
 
 
 def test_formula_invalid_combination_shows_message_and_keeps_picture(formula):

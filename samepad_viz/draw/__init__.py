@@ -16,6 +16,14 @@ What was drawn is described by a :class:`Drawn` object, ``description(result)``,
 tests can check the picture's content rather than its pixels. Whole grids are one
 ``imshow`` each, so a 128×128 grid redraws about as fast as an 8×8 one.
 
+Pictures are made to be read: a :class:`Picture` renders at ``PIXEL_RATIO`` (2) times
+the pixels it is shown at (crisp on a HiDPI screen; a notebook and an explorer show it
+at half its pixel size), every text is at least 10 px high as shown, none overlaps
+another or the figure's edge (``tests/test_picture_text.py`` checks every picture the
+notebooks draw), and every colour is named in a legend or the caption. In a comparison
+the first padding is the reference: drawn plain, only the other side counts and marks
+differences.
+
 One file per picture: :mod:`.padded` (the padded input), :mod:`.window` (the kernel window
 beside the output), :mod:`.coverage` (coverage map, all windows), :mod:`.animation`
 (sliding animation, GIF), :mod:`.compare` (two paddings side by side), :mod:`.transposed`
@@ -25,7 +33,7 @@ padding on a sequence), :mod:`.inverse` (every padding giving a target size); :m
 holds the colours, ``_plan`` turns arithmetic into grids, ``_canvas`` draws them.
 """
 
-from ._canvas import Picture
+from ._canvas import PIXEL_RATIO, Picture, pixel_ratio, shown_size
 from ._plan import Drawn, description
 from .animation import save_sliding_gif, sliding_animation
 from .causal import draw_causal
@@ -60,6 +68,7 @@ __all__ = [
     "OUTPUT",
     "OUTPUT_HIGHLIGHT",
     "OUTSIDE",
+    "PIXEL_RATIO",
     "PADDING",
     "PALETTE",
     "UNUSED",
@@ -88,6 +97,8 @@ __all__ = [
     "draw_window",
     "keras_same_as_torch",
     "padding_marks",
+    "pixel_ratio",
     "save_sliding_gif",
+    "shown_size",
     "sliding_animation",
 ]

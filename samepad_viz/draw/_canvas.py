@@ -3,16 +3,30 @@
 from __future__ import annotations
 
 import io
+import struct
+import zlib
 
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
-from matplotlib.patches import FancyArrowPatch, Rectangle
+from matplotlib.legend import Legend
+from matplotlib.lines import Line2D
+from matplotlib.patches import FancyArrowPatch, Patch, Rectangle
+from matplotlib.text import Text
+from matplotlib.transforms import Bbox, blended_transform_factory, offset_copy
 from PIL import Image
 
 from .palette import _COLOURS, PALETTE
+
+PIXEL_RATIO = 2  # PNG pixels per pixel shown: crisp on a HiDPI screen, same size elsewhere
+
+# Font sizes in points. A picture's ``dpi`` is its size as shown (80 pixels per inch);
+# shown, a font is ``points × 80 / 72`` px high: 9.5 pt is 10.6 px, the least used.
+SMALL = 9.5  # cell values, row labels, captions
+TEXT = 10.0  # formulas, arrow labels
+TITLE = 11.0  # panel titles
 
 # ---------------------------------------------------------------------------------------
 # one panel: a grid as one image, its cell lines as one LineCollection
@@ -28,8 +42,11 @@ class _Panel:
         self.lines = LineCollection([], colors="white", linewidths=1.0)
         ax.add_collection(self.lines)
         ax.set_axis_off()  # no ticks or spines to lay out and draw: grids label themselves
-        self.title = ax.set_title("")
-        self.caption = ax.text(0.5, -0.03, "", transform=ax.transAxes, ha="center", va="top")
+        # y given: matplotlib then never moves the title clear of tick labels (there are
+        # none), which costs a tight-bbox computation of both axes on every draw
+        self.title = _cached(ax.set_title("", y=1.0))
+        below = offset_copy(ax.transAxes, fig=ax.figure, y=-4, units="points")
+        self.caption = _cached(ax.text(0.5, 0.0, "", transform=below, ha="center", va="top"))
         self.boxes: dict[str, Rectangle] = {}
         self.arrow: FancyArrowPatch | None = None
         self.arrow_label = None
@@ -38,7 +55,9 @@ class _Panel:
     def set_grid(self, cat: np.ndarray, origin, rgba=None) -> None:
         h, w = cat.shape
         r0, c0 = origin
-        self.image.set_data(rgba if rgba is not None else _COLOURS[cat])
+        colours = rgba if rgba is not None else _COLOURS[cat]
+        # bytes, not floats: matplotlib resamples a uint8 image in half the time
+        self.image.set_data(np.round(colours * 255).astype(np.uint8))
         extent = (c0 - 0.5, c0 + w - 0.5, r0 + h - 0.5, r0 - 0.5)
         self.image.set_extent(extent)
         xs = np.arange(c0 - 0.5, c0 + w)
@@ -105,27 +124,32 @@ class _Panel:
                 zorder=4,
             )
             self.ax.add_patch(self.arrow)
-            self.arrow_label = self.ax.text(
-                0,
-                0,
-                "",
-                color=PALETTE.previous,
-                fontsize=9,
-                ha="center",
-                va="bottom",
-                zorder=5,
-                fontweight="bold",
-                bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "none", "pad": 1},
+            # 2 pt above the top edge of the windows' row, whatever the cell size
+            above = offset_copy(self.ax.transData, fig=self.ax.figure, y=2, units="points")
+            self.arrow_label = _cached(
+                self.ax.text(
+                    0,
+                    0,
+                    "",
+                    transform=above,
+                    color=PALETTE.previous,
+                    fontsize=TEXT,
+                    ha="center",
+                    va="bottom",
+                    zorder=5,
+                    fontweight="bold",
+                    bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "none", "pad": 1},
+                )
             )
         visible = start is not None
         self.arrow.set_visible(visible)
         self.arrow_label.set_visible(visible)
         if visible:
             self.arrow.set_positions(start, end)
-            self.arrow_label.set_position(((start[0] + end[0]) / 2, min(start[1], end[1]) - 0.6))
+            self.arrow_label.set_position(((start[0] + end[0]) / 2, min(start[1], end[1]) - 0.5))
             self.arrow_label.set_text(label)
 
-    def values(self, cells: dict, fontsize=8) -> None:
+    def values(self, cells: dict, fontsize=SMALL) -> None:
         """Write ``{(row, col): text}`` into cells (small grids only; one Text each)."""
         for t in self.texts:
             t.remove()
@@ -140,21 +164,101 @@ class Picture(Figure):
 
     Every picture here is a Picture (never a pyplot figure, so nothing accumulates in
     pyplot's figure manager); in Jupyter, a cell ending with one shows only the image.
+    Its ``dpi`` is ``pixel_ratio`` times the size it is shown at: the PNG has twice the
+    pixels and the notebook shows it at half its pixel size (crisp on a HiDPI screen,
+    the same size on any other).
     """
 
-    def _repr_png_(self) -> bytes:
-        return _png(self, compress_level=6)
+    pixel_ratio: int = PIXEL_RATIO
+
+    def _repr_png_(self) -> tuple[bytes, dict]:
+        """The PNG and the size to show it at, in pixels (IPython's ``(data, metadata)``)."""
+        png = _png(self, compress_level=6)
+        width, height = _png_size(png)
+        return png, {"width": shown_size(width, self), "height": shown_size(height, self)}
 
     def _ipython_display_(self) -> None:
         from IPython.display import display
 
-        display({"image/png": self._repr_png_()}, raw=True)
+        png, shown = self._repr_png_()
+        display({"image/png": png}, raw=True, metadata={"image/png": shown})
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    """Pixel width and height from a PNG's header (IHDR)."""
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+def pixel_ratio(fig: Figure) -> int:
+    """PNG pixels per pixel shown: a Picture's ``pixel_ratio``, 1 for any other figure."""
+    return getattr(fig, "pixel_ratio", 1)
+
+
+def shown_size(pixels: int, fig: Figure) -> int:
+    """How many pixels ``pixels`` of ``fig``'s PNG are shown as (rounded up)."""
+    return -(-pixels // pixel_ratio(fig))
 
 
 def _new_figure(figsize, dpi, layout="constrained") -> Picture:
-    fig = Picture(figsize=figsize, dpi=dpi, layout=layout)
+    """A Picture shown at ``dpi`` (rendered at ``PIXEL_RATIO`` times it)."""
+    fig = Picture(figsize=figsize, dpi=dpi * PIXEL_RATIO, layout=layout)
+    if layout == "constrained":  # the default 3 pt margin lets an equal-aspect grid's
+        fig.get_layout_engine().set(w_pad=0.06, h_pad=0.06)  # title touch the edge
     FigureCanvasAgg(fig)
     return fig
+
+
+def _swatch(colour, label: str) -> Patch:
+    """A legend entry: a cell of ``colour``."""
+    return Patch(facecolor=colour, edgecolor="none", label=label)
+
+
+def _outline(colour, label: str, style: str = "-") -> Line2D:
+    """A legend entry: an outline drawn in ``colour`` and ``style``."""
+    return Line2D([], [], color=colour, linestyle=style, linewidth=2, label=label)
+
+
+def _legend(fig: Figure | None, entries: list, *, x: float = 0.08, y: float = 0.02) -> list:
+    """Name every colour of a fixed-layout figure along its bottom edge (left-aligned).
+
+    ``x``, ``y``: inches from the bottom-left corner (so a figure whose height is fitted
+    later keeps it there). As many entries a row as fit the figure's width (estimated
+    from the labels' lengths). It is kept as pixels (:class:`_CachedLegend`), so an
+    explorer's redraw costs next to nothing for it. Returns ``entries``; with
+    ``fig=None`` draws nothing.
+    """
+    if fig is None:
+        return entries
+    width_px = (fig.get_figwidth() - 2 * x) * 72  # in points
+    per_entry = [(len(e.get_label()) * 0.6 + 3.2) * SMALL for e in entries]
+    ncols = len(entries)
+    while ncols > 1:
+        rows = [per_entry[i::ncols] for i in range(ncols)]  # column i's entries
+        if sum(max(col) for col in rows) <= width_px:
+            break
+        ncols -= 1
+    legend = fig.legend(
+        handles=entries,
+        loc="lower left",
+        bbox_to_anchor=(x, y),
+        bbox_transform=fig.dpi_scale_trans,
+        ncols=ncols,
+        frameon=False,
+        fontsize=SMALL,
+        handlelength=1.3,
+        handleheight=1.0,
+        handletextpad=0.4,
+        columnspacing=1.0,
+        borderpad=0.1,
+        borderaxespad=0.0,
+    )
+    legend.__class__ = _CachedLegend  # drawn once, reused on every redraw
+    return entries
+
+
+def _above_legend(fig: Figure, x: float, inches: float):
+    """A transform for text at figure fraction ``x``, ``inches`` above the bottom edge."""
+    return blended_transform_factory(fig.transFigure, fig.dpi_scale_trans), (x, inches)
 
 
 def _fit_height(fig: Figure, *, min_height: float = 0.0, pad: float = 0.06) -> Figure:
@@ -240,13 +344,43 @@ class _Bands:
 
 
 def _png(fig: Figure, compress_level: int = 1) -> bytes:
-    """Render with Agg and encode (zlib level 1 by default: fast, for redraws)."""
+    """Render with Agg and encode as PNG.
+
+    ``compress_level`` 1 (the explorers' redraws): unfiltered RGBA rows, zlib level 1 —
+    about half the time Pillow takes, for the same size. Higher levels (a notebook's
+    stored picture): reduced to a 256-colour palette by Pillow, about a third the bytes.
+    """
     canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
     canvas.draw()  # runs the layout engine, if any, then renders
-    buf = io.BytesIO()
     rgba = np.asarray(canvas.buffer_rgba())
-    Image.fromarray(rgba).save(buf, format="png", compress_level=compress_level)
+    if compress_level <= 1:
+        return _fast_png(rgba, compress_level)
+    buf = io.BytesIO()
+    image = Image.fromarray(rgba[..., :3]).quantize(256, method=Image.Quantize.FASTOCTREE)
+    image.save(buf, format="png", compress_level=compress_level)
     return buf.getvalue()
+
+
+def _png_chunk(tag: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+
+
+def _fast_png(rgba: np.ndarray, level: int = 1) -> bytes:
+    """An RGBA PNG of ``rgba``, filter type 0 rows (copying RGBA rows whole is cheaper
+    than dropping alpha, and costs zlib less than that saves)."""
+    height, width, _ = rgba.shape
+    rows = np.empty((height, 1 + 4 * width), dtype=np.uint8)
+    rows[:, 0] = 0  # filter type None: the flat cells compress well without one
+    rows[:, 1:] = rgba.reshape(height, -1)
+    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)  # 8-bit RGBA
+    return b"".join(
+        (
+            b"\x89PNG\r\n\x1a\n",
+            _png_chunk(b"IHDR", header),
+            _png_chunk(b"IDAT", zlib.compress(rows, level)),
+            _png_chunk(b"IEND", b""),
+        )
+    )
 
 
 def _value_texts(values, plan_size, pads, ndim) -> dict:
@@ -261,3 +395,117 @@ def _value_texts(values, plan_size, pads, ndim) -> dict:
             inside = 0 <= r < plan_size[0] and 0 <= c < plan_size[1]
             cells[(r, c)] = f"{arr[r, c]:g}" if inside else "0"
     return cells
+
+
+# ---------------------------------------------------------------------------------------
+# texts drawn once: an explorer's redraw re-renders only the texts that changed
+# ---------------------------------------------------------------------------------------
+
+CACHE_TEXT = True  # False: every text drawn glyph by glyph on every draw (tests compare)
+
+
+class _CachedText(Text):
+    """A Text that keeps its rendered pixels and reuses them while nothing about it moved.
+
+    matplotlib lays out and renders every glyph of every text on each draw, which at
+    twice the pixels is a third of an explorer's redraw; most texts (captions, the
+    formula, titles) do not change when only the window moves. The key is everything the
+    pixels depend on: the string, its anchor on the canvas, alignment, the canvas, colour,
+    font and the box patch; a hit costs neither layout nor glyphs.
+    """
+
+    def draw(self, renderer) -> None:
+        if not (CACHE_TEXT and self.get_visible() and self.get_text()):
+            return super().draw(renderer)
+        clipped = self.get_clip_on() and (
+            self.get_clip_box() is not None or self.get_clip_path() is not None
+        )
+        if clipped or not isinstance(renderer, RendererAgg):
+            return super().draw(renderer)
+        anchor = self.get_transform().transform(self.get_unitless_position())
+        patch = self.get_bbox_patch()
+        key = (
+            self.get_text(),
+            tuple(np.round(anchor, 3)),
+            (self.get_ha(), self.get_va(), self.get_rotation(), self.get_linespacing()),
+            (int(renderer.width), int(renderer.height), renderer.dpi),
+            hash(self.get_fontproperties()),
+            str(self.get_color()),
+            self.get_alpha(),
+            None if patch is None else (str(patch.get_facecolor()), patch.get_alpha()),
+        )
+        cached = getattr(self, "_pixels", None)
+        if cached is None or cached[0] != key:
+            cached = self._pixels = (key, *self._render(renderer))
+        _, x0, y0, pixels = cached
+        if pixels is not None:
+            gc = renderer.new_gc()
+            renderer.draw_image(gc, x0, y0, pixels)
+            gc.restore()
+        self.stale = False
+        return None
+
+    def _render(self, renderer):
+        """``(x0, y0, pixels)``: the text drawn alone, cut to its box (and its patch's)."""
+        box = self.get_window_extent(renderer)
+        patch = self.get_bbox_patch()
+        if patch is not None:
+            self.update_bbox_position_size(renderer)
+            box = Bbox.union([box, patch.get_window_extent(renderer)])
+        return _drawn_alone(lambda r: Text.draw(self, r), box, renderer)
+
+
+class _CachedLegend(Legend):
+    """A figure legend kept as pixels, like :class:`_CachedText` (it never changes; its
+    layout alone, redone by matplotlib on every draw, costs a quarter of a redraw)."""
+
+    def draw(self, renderer) -> None:
+        if not (CACHE_TEXT and self.get_visible()) or not isinstance(renderer, RendererAgg):
+            return super().draw(renderer)
+        key = (int(renderer.width), int(renderer.height), renderer.dpi)
+        cached = getattr(self, "_pixels", None)
+        if cached is None or cached[0] != key:
+            box = self.get_window_extent(renderer)
+            drawn = _drawn_alone(lambda r: Legend.draw(self, r), box, renderer)
+            cached = self._pixels = (key, *drawn)
+        _, x0, y0, pixels = cached
+        if pixels is not None:
+            gc = renderer.new_gc()
+            renderer.draw_image(gc, x0, y0, pixels)
+            gc.restore()
+        self.stale = False
+        return None
+
+
+def _drawn_alone(draw, box: Bbox, renderer):
+    """``(x0, y0, pixels)``: what ``draw(renderer)`` draws on a transparent canvas of
+    ``renderer``'s size, cut to ``box`` (3 px more each side), bottom row first."""
+    width, height = int(renderer.width), int(renderer.height)
+    x0, y0 = max(int(np.floor(box.x0)) - 3, 0), max(int(np.floor(box.y0)) - 3, 0)
+    x1, y1 = min(int(np.ceil(box.x1)) + 3, width), min(int(np.ceil(box.y1)) + 3, height)
+    if x1 <= x0 or y1 <= y0:
+        return x0, y0, None
+    offscreen = _offscreen(width, height, renderer.dpi)
+    draw(offscreen)
+    pixels = np.asarray(offscreen.buffer_rgba())[height - y1 : height - y0, x0:x1]
+    return x0, y0, pixels[::-1].copy()  # draw_image wants the bottom row first
+
+
+_OFFSCREEN: dict = {}
+
+
+def _offscreen(width: int, height: int, dpi: float) -> RendererAgg:
+    """A cleared, transparent canvas of that size, reused (one per size)."""
+    renderer = _OFFSCREEN.get((width, height, dpi))
+    if renderer is None:
+        _OFFSCREEN.clear()  # keep one: explorers redraw at one size
+        renderer = _OFFSCREEN[(width, height, dpi)] = RendererAgg(width, height, dpi)
+    else:
+        renderer.clear()
+    return renderer
+
+
+def _cached(text: Text) -> Text:
+    """Make ``text`` (e.g. an Axes' title) draw through the cache; return it."""
+    text.__class__ = _CachedText
+    return text

@@ -12,7 +12,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ..arithmetic import causal_padding
-from ._canvas import _fit_height, _new_figure, _Panel
+from ._canvas import SMALL, _fit_height, _new_figure, _Panel
 from ._plan import _padded_categories, _padding_read_back, _paint_window, _plan, _side_caption
 from .palette import _COLOURS, PALETTE
 from .transposed import TransposedDrawn
@@ -82,7 +82,7 @@ def draw_causal(
         markeredgewidth=2,
     )
     for j in range(count):
-        ax.text(origin[1] - 0.8, j, f"out {j}", ha="right", va="center", fontsize=8)
+        ax.text(origin[1] - 0.8, j, f"out {j}", ha="right", va="center", fontsize=SMALL)
     dil = f", D={dilation}" if dilation > 1 else ""
     step = "t" if stride == 1 else f"{stride}·t"
     ax.set_title(
@@ -90,9 +90,11 @@ def draw_causal(
         fontsize=10,
     )
     panel.caption.set_text(
-        f"{_side_caption(sides)} — all of it before the sequence; faded: the future, never read"
+        f"{_side_caption(sides)} — all of it before the sequence; faded: the future, never read\n"
+        "orange: the window's taps (pale: on padding), blue: input, grey: padding; "
+        "blue square: step t itself"
     )
-    panel.caption.set_fontsize(8)
+    panel.caption.set_fontsize(SMALL)
     fig.samepad = TransposedDrawn(
         "causal",
         1,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from ._canvas import _Bands, _new_figure, _Panel, _png
+from ._canvas import SMALL, TEXT, _Bands, _legend, _new_figure, _Panel, _png, _swatch
 from ._plan import (
     Drawn,
     _cells,
@@ -20,7 +20,16 @@ from ._plan import (
     _span,
     _user_pos,
 )
-from .palette import DIFFER, DIFFER_HIGHLIGHT, OUTPUT, OUTPUT_HIGHLIGHT
+from .palette import (
+    _COLOURS,
+    DIFFER,
+    DIFFER_HIGHLIGHT,
+    OUTPUT,
+    OUTPUT_HIGHLIGHT,
+    PADDING,
+    PALETTE,
+    WINDOW_PADDING,
+)
 
 
 def _fields(plan: _Plan, d: int) -> list[tuple]:
@@ -59,23 +68,39 @@ def _label(padding) -> str:
 
 
 class ComparisonFigure:
-    """Two paddings of one input, each with its output: cells whose windows differ in red.
+    """A padding against the reference one on the same input: cells whose windows differ.
 
-    Row 1 is padding A, row 2 padding B; each row shows the padded input with the window
+    Row 1 is padding A, the reference (Keras/TensorFlow ``'same'`` by default), row 2
+    padding B, the one compared with it; each row shows the padded input with the window
     of the focus output cell (the first differing one unless ``position`` is given) and
-    the output grid with differing cells in vermillion. Updated in place like
+    the output grid. Only B's output marks and counts differences (vermillion); the
+    reference's output is drawn plain. A legend names every colour. Updated in place like
     :class:`WindowFigure` (and, like it, fitted to a 1-D picture's height when the
     figure is made here).
     """
 
-    def __init__(self, fig: Figure | None = None, *, figsize=(8, 6), dpi=80):
+    def __init__(self, fig: Figure | None = None, *, figsize=(8, 6.4), dpi=80, legend=True):
         self.figure = fig if fig is not None else _new_figure(figsize, dpi, layout=None)
-        boxes = [((0.02, y, 0.56, 0.36), (0.63, y, 0.35, 0.36)) for y in (0.56, 0.07)]
+        rows = (0.615, 0.18 if legend else 0.1)  # the legend's room at the bottom
+        boxes = [((0.02, y, 0.56, 0.31), (0.63, y, 0.35, 0.31)) for y in rows]
         self.panels = [[_Panel(self.figure.add_axes(b)) for b in row] for row in boxes]
         for row in self.panels:
             for panel in row:
-                panel.title.set_fontsize(9)
-                panel.caption.set_fontsize(8)
+                panel.title.set_fontsize(TEXT)
+                panel.caption.set_fontsize(SMALL)
+        self.legend_entries = _legend(
+            self.figure if legend else None,
+            [
+                _swatch(PALETTE.input, "input"),
+                _swatch(_COLOURS[PADDING], "padding"),
+                _swatch(PALETTE.window, "window"),
+                _swatch(_COLOURS[WINDOW_PADDING], "window on padding"),
+                _swatch(_COLOURS[OUTPUT], "output (as the reference)"),
+                _swatch(_COLOURS[DIFFER], "differs from the reference"),
+                _swatch(_COLOURS[OUTPUT_HIGHLIGHT], "the window's output"),
+                _swatch(_COLOURS[DIFFER_HIGHLIGHT], "(when it differs)"),
+            ],
+        )
         self._bands = _Bands(self.figure) if fig is None else None
         self.description: Drawn | None = None
 
@@ -104,7 +129,9 @@ class ComparisonFigure:
             focus = (0, 0)
         labels = labels or (_label(padding_a), _label(padding_b))
         all_sides = []
-        for (p_in, p_out), plan, mask, label in zip(self.panels, plans, masks, labels, strict=True):
+        rows = zip(self.panels, plans, masks, labels, strict=True)
+        for i, ((p_in, p_out), plan, mask, label) in enumerate(rows):
+            reference = i == 0
             cat, origin, sides = _padded_input(plan)
             all_sides.append(sides)
             pos = tuple(min(f, o - 1) for f, o in zip(focus, plan.out, strict=True))
@@ -112,13 +139,21 @@ class ComparisonFigure:
             p_in.set_grid(cat, origin)
             p_in.outline_input(plan.size[1], plan.size[0])
             p_in.outline_window(_span(plan, pos))
-            p_in.title.set_text(f"{label}: {_side_caption(sides)}")
-            p_in.caption.set_text(f"window of output {_pos_text(plan, pos)}")
-            out = np.where(mask, DIFFER, OUTPUT).astype(np.int8)
-            out[pos] = DIFFER_HIGHLIGHT if mask[pos] else OUTPUT_HIGHLIGHT
+            role = "reference" if reference else "compared"
+            p_in.title.set_text(f"{label} ({role})")
+            p_in.caption.set_text(
+                f"{_side_caption(sides)}\nwindow of output {_pos_text(plan, pos)}"
+            )
+            if reference:  # the reference is right by definition: nothing to mark
+                out = np.full(plan.out, OUTPUT, dtype=np.int8)
+                out[pos] = OUTPUT_HIGHLIGHT
+            else:
+                out = np.where(mask, DIFFER, OUTPUT).astype(np.int8)
+                out[pos] = DIFFER_HIGHLIGHT if mask[pos] else OUTPUT_HIGHLIGHT
             p_out.set_grid(out, (0, 0))
             shape = " × ".join(map(str, plan.out_shape))
-            p_out.title.set_text(f"output {shape}: {_differ(int(mask.sum()))}")
+            count = "the reference" if reference else _differ(int(mask.sum()))
+            p_out.title.set_text(f"output {shape}: {count}")
             p_out.caption.set_text(plan.formula_text())
 
         if self._bands is not None:
@@ -160,11 +195,12 @@ def draw_comparison(
     position=None,
     fig: Figure | None = None,
 ) -> Figure:
-    """Padding A against padding B on the same input, differing output cells in vermillion.
+    """Padding B against the reference padding A on the same input, B's differing cells marked.
 
-    The default compares Keras/TensorFlow ``'same'`` with ``padding_b`` (e.g. the naive
-    symmetric ``1`` for a 3×3 kernel). An output cell differs when the input cells its
-    window reads (tap by tap) differ, or when it exists in one output only.
+    The default compares the reference, Keras/TensorFlow ``'same'``, with ``padding_b``
+    (e.g. the naive symmetric ``1`` for a 3×3 kernel). An output cell of B differs when
+    the input cells its window reads (tap by tap) differ from A's, or when A has no such
+    cell; it is drawn in vermillion and counted in B's title. A's output is drawn plain.
     ``description(fig).differing`` lists them in A's grid, ``.differing_b`` in B's;
     ``.padding_b`` and ``.output_shape_b`` describe B's side.
     """

@@ -7,7 +7,7 @@ from matplotlib.axes import Axes
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 
-from ._canvas import _fit_height, _new_figure, _Panel
+from ._canvas import SMALL, TEXT, _fit_height, _new_figure, _Panel
 from ._plan import (
     Drawn,
     _cells,
@@ -29,6 +29,12 @@ from .palette import (
     WINDOW_PADDING,
     _mix,
 )
+
+COVERAGE_COLOURS = (
+    "orange: input read by windows (darker: more), grey: padding read (darker: more);\n"
+    "purple ×: input never read, pale purple ×: padding never read"
+)
+WINDOW_COLOURS = "orange: the window (pale: on padding), blue: input, grey: padding"
 
 
 def _coverage(plan: _Plan):
@@ -102,7 +108,8 @@ def draw_coverage(
     ax.set_title(f"windows per cell ({' × '.join(map(str, plan.out_shape))} {windows})")
     panel.caption.set_text(
         f"{_count(n_unreached, 'input cell')} never read (×), "
-        f"{_count(n_unused, 'padding cell')} unused\n{_side_caption(sides)}"
+        f"{_count(n_unused, 'padding cell')} unused\n{_side_caption(sides)}\n"
+        f"{COVERAGE_COLOURS}"
     )
     o = origin if plan.ndim == 2 else origin[1:]
     ax.samepad = Drawn(
@@ -161,9 +168,9 @@ def draw_all_windows(
         panel = _Panel(ax)
         panel.set_grid(grid, (0, origin[1]))
         for j in range(count):
-            ax.text(origin[1] - 0.8, j, f"out {j}", ha="right", va="center", fontsize=8)
+            ax.text(origin[1] - 0.8, j, f"out {j}", ha="right", va="center", fontsize=SMALL)
         ax.set_title(f"{_all_windows(count)}; {_side_caption(sides)}")
-        panel.caption.set_text(plan.formula_text())
+        panel.caption.set_text(f"{plan.formula_text()}\n{WINDOW_COLOURS}")
         windows = [frozenset(c for c in w) for w in plan.windows[1]]
     else:
         fig = (
@@ -178,10 +185,12 @@ def draw_all_windows(
                 cat = base.copy()
                 _paint_window(cat, origin, plan, (i, j))
                 _Panel(axes[i, j]).set_grid(cat, origin)
-                axes[i, j].set_title(f"({i}, {j})", fontsize=8)
+                axes[i, j].set_title(f"({i}, {j})", fontsize=SMALL)
                 windows.append(_cells(np.isin(cat, (WINDOW, WINDOW_PADDING)), origin, 2))
         fig.suptitle(
-            f"{_all_windows(count)}; {_side_caption(sides)}\n{plan.formula_text()}", fontsize=9
+            f"{_all_windows(count)}; {_side_caption(sides)}\n{plan.formula_text()}\n"
+            + WINDOW_COLOURS.replace(", blue", "\nblue"),
+            fontsize=TEXT,
         )
     o = origin if plan.ndim == 2 else origin[1:]
     fig.samepad = Drawn(

@@ -13,8 +13,14 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from ..arithmetic import keras_output_size, same_padding, solve_padding, window_indices
-from ._canvas import _fit_height, _new_figure, _Panel, _png
+from ..arithmetic import (
+    keras_output_size,
+    same_padding,
+    solve_padding,
+    symmetric_paddings,
+    window_indices,
+)
+from ._canvas import SMALL, TEXT, _fit_height, _new_figure, _Panel, _png
 from ._plan import _count, _padded_categories
 from .palette import INPUT, PADDING, PALETTE, UNUSED, UNUSED_PADDING
 from .transposed import TransposedDrawn
@@ -27,7 +33,7 @@ def padding_marks(size: int, kernel_size: int, stride: int, target: int, dilatio
     tf = None
     if keras_output_size(size, kernel_size, stride, "same", dilation) == target:
         tf = same_padding(size, kernel_size, stride, dilation)
-    pytorch = [pair for pair in candidates if pair[0] == pair[1]]
+    pytorch = [(p, p) for p in symmetric_paddings(size, kernel_size, stride, target, dilation)]
     return candidates, tf, pytorch
 
 
@@ -92,15 +98,15 @@ def draw_solutions(
         if pair in pytorch:
             marks.append(f"PyTorch padding={pair[0]}")
         bold = "bold" if marks else "normal"
-        ax.text(lo - 0.8, i, str(pair), ha="right", va="center", fontsize=8, fontweight=bold)
+        ax.text(lo - 0.8, i, str(pair), ha="right", va="center", fontsize=SMALL, fontweight=bold)
         if marks:
-            ax.text(hi + 0.8, i, " · ".join(marks), ha="left", va="center", fontsize=8)
+            ax.text(hi + 0.8, i, " · ".join(marks), ha="left", va="center", fontsize=SMALL)
     dil = f", D={dilation}" if dilation > 1 else ""
     more = f" (showing {n} of {len(candidates)})" if n < len(candidates) else ""
     ax.set_title(
         f"(before, after) paddings giving {_count(target, 'output')}: W={size}, K={kernel_size}, "
         f"S={stride}{dil}{more}",
-        fontsize=9,
+        fontsize=TEXT,
     )
     if tf is None:
         same_out = keras_output_size(size, kernel_size, stride, "same", dilation)
@@ -115,8 +121,11 @@ def draw_solutions(
         if pytorch
         else "no symmetric pair: PyTorch's int padding= cannot (F.pad first)"
     )
-    panel.caption.set_text(f"{tf_note}\n{torch_note}; purple: cells no window reads")
-    panel.caption.set_fontsize(8)
+    panel.caption.set_text(
+        f"{tf_note}\n{torch_note}\nblue: input, grey: padding, "
+        "purple (pale: on padding): cells no window reads"
+    )
+    panel.caption.set_fontsize(SMALL)
     fig.samepad = TransposedDrawn(
         "solutions",
         1,
@@ -148,6 +157,7 @@ class SolutionsFigure:
         self.min_height = min_pixels[1] / dpi
         self.figure: Figure | None = None
         self.description: TransposedDrawn | None = None
+        self.legend_entries: list = []  # the caption names the colours
 
     def update(self, size, kernel_size, stride, target, dilation=1, **kwargs) -> TransposedDrawn:
         candidates = solve_padding(size, kernel_size, stride, target, dilation)  # raises first

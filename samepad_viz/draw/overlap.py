@@ -14,7 +14,7 @@ from matplotlib.axes import Axes
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 
-from ._canvas import _fit_height, _new_figure, _Panel
+from ._canvas import SMALL, TEXT, _fit_height, _new_figure, _Panel
 from ._plan import _per_dim
 from .palette import _COLOURS, OUTPUT, PALETTE, UNUSED
 from .transposed import TransposedDrawn, _spread_plan
@@ -87,7 +87,7 @@ def draw_overlap(
     if counts if counts is not None else max(cat.shape) <= 24:
         panel.values(
             {(r, c): str(cov[r, c]) for r in range(cat.shape[0]) for c in range(cat.shape[1])},
-            fontsize=7,
+            fontsize=SMALL,
         )
     inner = sorted({int(v) for v in cov[interior]})
     uniform = len(inner) == 1 if inner else None
@@ -99,12 +99,13 @@ def draw_overlap(
     else:
         verdict = f"uneven ({', '.join(map(str, inner))}): checkerboard"
     shape = cov.shape[2 - n :]
-    ax.set_title(f"kernel taps per output cell, K={ks}, S={ss}\n{verdict}", fontsize=9)
+    ax.set_title(f"kernel taps per output cell, K={ks}, S={ss}\n{verdict}", fontsize=TEXT)
     panel.caption.set_text(
         f"transposed convolution of a {'×'.join(map(str, sizes))} input → output "
-        f"{' × '.join(map(str, shape))}"
+        f"{' × '.join(map(str, shape))}\norange: the taps landing on a cell (darker: more)"
+        + ("; purple ×: no tap" if (cov == 0).any() else "")
     )
-    panel.caption.set_fontsize(8)
+    panel.caption.set_fontsize(SMALL)
     ax.samepad = TransposedDrawn(
         "overlap",
         n,

@@ -34,7 +34,7 @@ def draw_padded_input(
     if values is not None:
         panel.values(_value_texts(values, plan.size, plan.pads, plan.ndim))
     sides = _padding_read_back(cat, origin, plan.size, plan.ndim)
-    panel.caption.set_text(_side_caption(sides))
+    panel.caption.set_text(f"{_side_caption(sides)}\nblue: input, grey: padding")
     shape = "×".join(map(str, plan.in_shape))
     ax.set_title(title if title is not None else f"input {shape}, padded")
     ax.samepad = Drawn(

@@ -17,12 +17,14 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ..arithmetic import (
+    half_padding,
     keras_transposed_output_size,
     torch_transposed_padding,
     transposed_as_convolution,
     transposed_output_size,
+    transposed_same_crop,
 )
-from ._canvas import _new_figure, _Panel, _png
+from ._canvas import SMALL, TEXT, _legend, _new_figure, _Panel, _png, _swatch
 from ._plan import Drawn, _count, _differ, _padded_categories, _paint_window, _Plan, _plan
 from .palette import (
     _COLOURS,
@@ -70,12 +72,11 @@ class TransposedDrawn(Drawn):
 def keras_same_as_torch(size: int, kernel_size: int, stride: int = 1, dilation: int = 1):
     """Keras' transposed ``'same'`` as PyTorch arguments: ``((before, after), output_padding)``.
 
-    From :func:`~samepad_viz.arithmetic.torch_transposed_padding`: its ``padding`` on
-    both sides, one more cell cut at the end when it asks for a crop.
+    :func:`~samepad_viz.arithmetic.transposed_same_crop` (``size`` is checked, but the
+    answer does not depend on it).
     """
-    tp = torch_transposed_padding(size, kernel_size, stride, dilation)
-    extra = 1 if tp.crop else 0
-    return (tp.padding, tp.padding + extra), tp.output_padding
+    torch_transposed_padding(size, kernel_size, stride, dilation)  # validates the arguments
+    return transposed_same_crop(kernel_size, stride, dilation)
 
 
 def _spread_plan(size, kernel_size, stride, padding, output_padding, dilation):
@@ -124,12 +125,32 @@ class TransposedFigure:
     the output row, each output cell under the first cell of its window. Updated in place.
     """
 
-    def __init__(self, fig: Figure | None = None, *, figsize=(9, 4.8), dpi=80):
+    def __init__(self, fig: Figure | None = None, *, figsize=(9, 4.8), dpi=80, legend=True):
         self.figure = fig if fig is not None else _new_figure(figsize, dpi, layout=None)
-        self.panels = [_Panel(self.figure.add_axes((0.2, y, 0.78, 0.3))) for y in (0.55, 0.08)]
+        rows = (0.63, 0.23 if legend else 0.12)  # the legend's room at the bottom
+        self.panels = [_Panel(self.figure.add_axes((0.2, y, 0.78, 0.27))) for y in rows]
         for panel in self.panels:
-            panel.title.set_fontsize(9)
-            panel.caption.set_fontsize(8)
+            panel.title.set_fontsize(TEXT)
+            panel.caption.set_fontsize(SMALL)
+        zero = _COLOURS[PADDING].copy()
+        zero[:3] = 1 - _ZERO_FADE * (1 - zero[:3])
+        on_zero = _COLOURS[WINDOW_PADDING].copy()
+        on_zero[:3] = 1 - _ZERO_FADE * (1 - on_zero[:3])
+        self.legend_entries = _legend(
+            self.figure if legend else None,
+            [
+                _swatch(PALETTE.input, "input"),
+                _swatch(zero, "zero between cells"),
+                _swatch(_COLOURS[PADDING], "padding"),
+                _swatch(PALETTE.window, "window, kernel"),
+                _swatch(_COLOURS[WINDOW_PADDING], "window on padding"),
+                _swatch(on_zero, "window on a zero"),
+                _swatch(_COLOURS[OUTPUT], "output (as the reference)"),
+                _swatch(_COLOURS[DIFFER], "differs from the reference"),
+                _swatch(_COLOURS[OUTPUT_HIGHLIGHT], "the window's output"),
+                _swatch(_COLOURS[DIFFER_HIGHLIGHT], "(when it differs)"),
+            ],
+        )
         self.row_labels = [[] for _ in self.panels]
         self.description: TransposedDrawn | None = None
 
@@ -150,9 +171,8 @@ class TransposedFigure:
                 f"the transposed picture is 1-D (every dimension works the same way): "
                 f"size must be an int, got {size!r}"
             )
-        reach = dilation * (kernel_size - 1)
         if padding is None:
-            padding = reach // 2
+            padding = half_padding(kernel_size, dilation)
         if output_padding is None:
             output_padding = stride - 1
         keras_pad, keras_op = keras_same_as_torch(size, kernel_size, stride, dilation)
@@ -203,8 +223,10 @@ class TransposedFigure:
                 grid[1, c - lo] = WINDOW
             before = plan.pads[1][0]
             out_cols = np.arange(out) - before - lo
-            grid[2, out_cols] = np.where(mask, DIFFER, OUTPUT)
-            grid[2, pos - before - lo] = DIFFER_HIGHLIGHT if mask[pos] else OUTPUT_HIGHLIGHT
+            reference = i == 0  # Keras: right by definition, nothing to mark
+            marked = mask & (not reference)
+            grid[2, out_cols] = np.where(marked, DIFFER, OUTPUT)
+            grid[2, pos - before - lo] = DIFFER_HIGHLIGHT if marked[pos] else OUTPUT_HIGHLIGHT
             rgba = _COLOURS[grid].copy()
             rgba[0, zeros, :3] = 1 - _ZERO_FADE * (1 - rgba[0, zeros, :3])
             panel.set_grid(grid, (0, lo), rgba=rgba)
@@ -232,14 +254,15 @@ class TransposedFigure:
                         texts[(0, c)] = "0"
                 for o in range(out):
                     texts[(2, o - before)] = f"y{o}"
-            panel.values(texts, fontsize=7)
+            panel.values(texts, fontsize=SMALL)
             for t in self.row_labels[i]:
                 t.remove()
             self.row_labels[i] = [
-                panel.ax.text(lo - 0.8, r, name, ha="right", va="center", fontsize=8)
+                panel.ax.text(lo - 0.8, r, name, ha="right", va="center", fontsize=SMALL)
                 for r, name in enumerate(("spread + padded", "kernel, rotated", "output"))
             ]
-            panel.title.set_text(f"{label}: output {out}, {_differ(int(mask.sum()), 'cell')}")
+            count = "the reference" if reference else _differ(int(mask.sum()), "cell")
+            panel.title.set_text(f"{label}: output {out}, {count}")
             pad_i, op = args[i]
             pb, pa = tuple(pad_i) if isinstance(pad_i, (tuple, list)) else (pad_i, pad_i)
             panel.caption.set_text(

@@ -5,7 +5,20 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from ._canvas import _Bands, _new_figure, _Panel, _png, _value_texts
+from ._canvas import (
+    TEXT,
+    TITLE,
+    _above_legend,
+    _Bands,
+    _cached,
+    _legend,
+    _new_figure,
+    _outline,
+    _Panel,
+    _png,
+    _swatch,
+    _value_texts,
+)
 from ._plan import (
     Drawn,
     _cells,
@@ -19,7 +32,19 @@ from ._plan import (
     _span,
     _user_pos,
 )
-from .palette import OUTPUT, OUTPUT_HIGHLIGHT, PALETTE, WINDOW, WINDOW_PADDING
+from .palette import (
+    _COLOURS,
+    OUTPUT,
+    OUTPUT_HIGHLIGHT,
+    PADDING,
+    PALETTE,
+    WINDOW,
+    WINDOW_PADDING,
+)
+
+# points between the grid and its title: the stride label (TEXT high, 2 pt above the
+# window's row, in a 1 pt box) fits in between
+STRIDE_LABEL_ROOM = 2 + 1.2 * TEXT + 2 + 4
 
 
 class WindowFigure:
@@ -33,15 +58,30 @@ class WindowFigure:
     ``figsize``. A figure passed in keeps its size.
     """
 
-    def __init__(self, fig: Figure | None = None, *, figsize=(8, 4), dpi=80):
+    def __init__(self, fig: Figure | None = None, *, figsize=(8, 4), dpi=80, legend=True):
         self.figure = fig if fig is not None else _new_figure(figsize, dpi, layout=None)
         # a fixed layout: a layout engine would cost a second draw on every redraw
-        ax_in = self.figure.add_axes((0.02, 0.2, 0.56, 0.7))
-        ax_out = self.figure.add_axes((0.63, 0.2, 0.35, 0.7))
+        ax_in = self.figure.add_axes((0.02, 0.27, 0.56, 0.63))
+        ax_out = self.figure.add_axes((0.63, 0.27, 0.35, 0.63))
         self.input, self.output = _Panel(ax_in), _Panel(ax_out)
-        self.input.ax.set_title("", fontsize=10, pad=16)  # room for the stride label
-        # the formula spans the bottom of the figure: it is often wider than the output grid
-        self.formula = self.figure.text(0.985, 0.02, "", ha="right", va="bottom", fontsize=10)
+        self.input.ax.set_title("", fontsize=TITLE, pad=STRIDE_LABEL_ROOM)
+        # the formula spans the figure above the legend: it is often wider than the output
+        transform, (x, y) = _above_legend(self.figure, 0.985, 0.4 if legend else 0.05)
+        self.formula = _cached(
+            self.figure.text(x, y, "", ha="right", va="bottom", fontsize=TEXT, transform=transform)
+        )
+        self.legend_entries = _legend(
+            self.figure if legend else None,
+            [
+                _swatch(PALETTE.input, "input"),
+                _swatch(_COLOURS[PADDING], "padding"),
+                _swatch(PALETTE.window, "window"),
+                _swatch(_COLOURS[WINDOW_PADDING], "window on padding"),
+                _outline(PALETTE.previous, "previous window", ":"),
+                _swatch(_COLOURS[OUTPUT], "output"),
+                _swatch(_COLOURS[OUTPUT_HIGHLIGHT], "this window's output"),
+            ],
+        )
         self._bands = _Bands(self.figure) if fig is None else None
         self.description: Drawn | None = None
 
