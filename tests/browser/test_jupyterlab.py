@@ -316,9 +316,15 @@ def _drive(explorer: Explorer, cls, steps, expectation, options=None) -> list[st
 
 
 def _check_picture_not_scaled(explorer: Explorer) -> None:
+    """Crisp on HiDPI screens: the PNG has PIXEL_RATIO × the pixels it is drawn at, exactly
+    (any other scale blurs it: JupyterLab would stretch or squeeze the picture)."""
+    from samepad_viz.draw import PIXEL_RATIO
+
     sizes = explorer.image_sizes()
-    assert sizes["natural"] == sizes["shown"], (
-        f"the picture ({sizes['natural']} px) is drawn at {sizes['shown']} px: scaled, so blurred"
+    want = [n * PIXEL_RATIO for n in sizes["shown"]]
+    assert sizes["natural"] == want, (
+        f"the picture ({sizes['natural']} px) is drawn at {sizes['shown']} px, not "
+        f"1/{PIXEL_RATIO} of its pixels: scaled, so blurred"
     )
 
 
