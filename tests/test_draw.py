@@ -295,7 +295,7 @@ def test_wording_agrees_with_its_numbers():
     comparison = draw.draw_comparison(5, 2, 2, (0, 0), (0, 1))  # output 3 of B: 1 differs
     titles = [ax.get_title() for ax in comparison.axes]
     # only the compared side (B) counts differences; the reference (A) is not marked
-    assert "output 2: the reference" in titles and "output 3: 1 differs" in titles
+    assert "2 outputs: the reference" in titles and "3 outputs: 1 differs" in titles
     transposed = draw.draw_transposed(4, 3, stride=2, padding=1, output_padding=1)
     captions = [t.get_text() for ax in transposed.axes for t in ax.texts]
     assert any(c.startswith("S − 1 = 1 zero between input cells") for c in captions)

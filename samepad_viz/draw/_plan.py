@@ -237,6 +237,14 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
+def _output_title(plan: _Plan) -> str:
+    """``4 outputs`` for a row of cells (not "output 4": that reads as output number 4),
+    ``output 4 × 4`` for a grid."""
+    if plan.ndim == 1:
+        return _count(plan.out_shape[0], "output")
+    return "output " + " × ".join(map(str, plan.out_shape))
+
+
 def _differ(n: int, noun: str = "") -> str:
     """``1 cell differs``, ``4 cells differ`` (``1 differs`` without a noun)."""
     return f"{_count(n, noun) if noun else n} {'differs' if n == 1 else 'differ'}"

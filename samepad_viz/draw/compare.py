@@ -10,6 +10,7 @@ from ._plan import (
     Drawn,
     _cells,
     _differ,
+    _output_title,
     _padded_input,
     _paint_window,
     _Plan,
@@ -151,9 +152,8 @@ class ComparisonFigure:
                 out = np.where(mask, DIFFER, OUTPUT).astype(np.int8)
                 out[pos] = DIFFER_HIGHLIGHT if mask[pos] else OUTPUT_HIGHLIGHT
             p_out.set_grid(out, (0, 0))
-            shape = " × ".join(map(str, plan.out_shape))
             count = "the reference" if reference else _differ(int(mask.sum()))
-            p_out.title.set_text(f"output {shape}: {count}")
+            p_out.title.set_text(f"{_output_title(plan)}: {count}")
             p_out.caption.set_text(plan.formula_text())
 
         if self._bands is not None:

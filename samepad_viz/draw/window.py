@@ -22,6 +22,7 @@ from ._canvas import (
 from ._plan import (
     Drawn,
     _cells,
+    _output_title,
     _padded_input,
     _paint_window,
     _plan,
@@ -136,8 +137,7 @@ class WindowFigure:
         out = np.full(plan.out, OUTPUT, dtype=np.int8)
         out[pos] = OUTPUT_HIGHLIGHT
         self.output.set_grid(out, (0, 0))
-        out_shape = " × ".join(map(str, plan.out_shape))
-        self.output.title.set_text(f"output {out_shape}")
+        self.output.title.set_text(_output_title(plan))
         self.formula.set_text(f"output size {plan.formula_text()}")
         if self._bands is not None:
             self._bands.follow(plan.ndim)
