@@ -51,10 +51,10 @@ def _torch_split(child, ndim):
     return [(a + q, b + q) for (a, b), q in zip(extra, p, strict=True)]
 
 
-def _diagnose(layer, child, keras_acts, i, x, prev_t, t_out, what) -> str:
+def _diagnose(layer, child, k_in, i, prev_t, t_out, what) -> str:
+    """The likely cause of a difference at layer call ``i`` (``k_in``: Keras' input)."""
     kind = type(layer).__name__
     cfg = layer.get_config()
-    k_in = keras_acts[i - 1] if i > 0 else x
     where = f"layer {i + 1} {layer.name!r} ({kind})"
     if what.startswith("torch raised"):
         return f"{where}: the torch layer cannot run on the previous output ({what})"
@@ -131,9 +131,10 @@ def _diagnose(layer, child, keras_acts, i, x, prev_t, t_out, what) -> str:
         return _weights_cause(layer, child, where, "statistics")
     if kind == "Dense":
         lin = next((m for m in _modules(child) if isinstance(m, nn.Linear)), None)
-        if lin is not None and prev_t is not None and prev_t.dim() == 2 and i > 0:
+        if lin is not None and prev_t is not None and prev_t.dim() == 2 and k_in.ndim == 2:
             keras_flat = torch.from_numpy(np.ascontiguousarray(k_in))
-            direct = lin(keras_flat).numpy()
+            with torch.no_grad():
+                direct = lin(keras_flat).numpy()
             if np.allclose(direct, _pre_activation(layer, k_in), atol=1e-4, rtol=1e-4):
                 return (
                     f"flatten order at {where}: its weight expects Keras' channels-last "

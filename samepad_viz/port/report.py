@@ -50,6 +50,7 @@ class PortReport:
     cause: str
     per_layer: bool = True
     keras_own: list = field(default_factory=list)
+    max_rel_diff: float | None = None  # max_abs_diff / max |Keras output|
 
     @property
     def ok(self) -> bool:
