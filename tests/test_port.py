@@ -185,9 +185,9 @@ def test_seed_source_reads_like_a_port_and_loads_the_weights(seed):
 # random models
 # ---------------------------------------------------------------------------------------
 
-# glu halves the channels (the random models keep theirs); Keras-on-torch's sparsemax is
-# wrong, so it is checked against its definition below
-ACTIVATIONS = sorted(set(port._ACTIVATIONS) - {"glu", "sparsemax"})
+# glu halves the channels (the random models keep theirs), exponential overflows on these
+# inputs and Keras-on-torch's sparsemax is wrong: tests/test_port_graphs.py checks those
+ACTIVATIONS = sorted(set(port._ACTIVATIONS) - {"glu", "sparsemax", "exponential"})
 
 
 def random_model(rng):
@@ -485,8 +485,6 @@ def _seq(*layers_, shape=(8, 8, 3)):
             ["conv1d_transpose", "Conv1DTranspose"],
         ),
         (lambda: _seq(L.Conv2D(2, 3, data_format="channels_first")), ["conv2d", "data_format"]),
-        (lambda: _seq(L.BatchNormalization(center=False)), ["batch_normalization", "center"]),
-        (lambda: _seq(L.BatchNormalization(scale=False)), ["batch_normalization", "scale"]),
         (lambda: _seq(L.Softmax(axis=(1, 2))), ["softmax", "axis=(1, 2)"]),
         (lambda: _seq(L.Activation(lambda x: x)), ["activation", "not a Keras built-in"]),
         (

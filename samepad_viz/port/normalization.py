@@ -15,9 +15,6 @@ def _batch_norm(layer, cfg, in_shape, weights, perm) -> tuple[_Spec, list, dict]
         if len(axis) != 1:
             raise _unsupported(layer, f"axis={axis!r} (one axis only)")
         axis = axis[0]
-    for option in ("center", "scale"):
-        if not cfg.get(option, True):
-            raise _unsupported(layer, f"{option}=False")
     if cfg.get("renorm"):
         raise _unsupported(layer, "renorm=True")
     rank = len(in_shape)
@@ -35,7 +32,12 @@ def _batch_norm(layer, cfg, in_shape, weights, perm) -> tuple[_Spec, list, dict]
         spec = _Spec(cls, (features,), kwargs)
     else:
         spec = _Spec("BatchNormAxis", (features,), {"dim": dim, **kwargs})
-    gamma, beta, mean, var = weights
+    weights = list(weights)
+    features_shape = weights[-1].shape
+    # scale=False / center=False: Keras has no gamma / beta; ones and zeros do the same
+    gamma = weights.pop(0) if cfg.get("scale", True) else np.ones(features_shape, np.float32)
+    beta = weights.pop(0) if cfg.get("center", True) else np.zeros(features_shape, np.float32)
+    mean, var = weights
     if perm is not None:
         gamma, beta, mean, var = (w[perm] for w in (gamma, beta, mean, var))
     state = {"weight": gamma, "bias": beta, "running_mean": mean, "running_var": var}
