@@ -444,7 +444,8 @@ def test_supported_layers_come_from_the_registry():
 
 
 def test_readme_table_is_the_registry():
-    readme = open(os.path.join(ROOT, "README.md"), encoding="utf-8").read()
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
+        readme = f.read()
     assert port.layer_table() in readme
 
 

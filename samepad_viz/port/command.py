@@ -95,11 +95,16 @@ def _model_file(path: str) -> None:
 
 def _output_paths(args) -> tuple[str, str]:
     source = args.output or os.path.splitext(args.model)[0] + ".py"
+    if os.path.isdir(source):
+        raise _Refused(f"bad output path {source}: it is a directory; give a file name")
+    if source.endswith(".pt"):
+        raise _Refused(
+            f"bad output path {source}: the weights ({os.path.basename(source)}) would "
+            "overwrite the source written there; give a .py path"
+        )
     if not source.endswith(".py"):
         raise _Refused(f"bad output path {source}: the source must end in .py")
     weights = os.path.splitext(source)[0] + ".pt"
-    if os.path.isdir(source):
-        raise _Refused(f"bad output path {source}: it is a directory; give a file name")
     parent = os.path.dirname(os.path.abspath(source))
     probe = parent
     while probe and not os.path.exists(probe):
@@ -191,7 +196,7 @@ def _run(argv) -> int:
     print(report)
     print(
         f"measured: max abs diff {report.max_abs_diff:.3g}, max rel diff "
-        f"{report.max_rel_diff:.3g} (relative to the largest Keras output value)"
+        f"{report.max_rel_diff:.3g} (worst layer; relative to that layer's largest |value|)"
     )
     return EXIT_OK if report.ok else EXIT_DIFFERS
 

@@ -211,7 +211,7 @@ def compare(
         row.max_abs_diff = float(np.max(np.abs(t_np - k_out))) if k_out.size else 0.0
         peak = float(np.abs(k_out).max()) if k_out.size else 0.0
         row_tol = tol if tol is not None else rtol * max(1.0, peak)
-        row.tolerance = row_tol
+        row.tolerance, row.peak = row_tol, peak
         if progress is not None:
             progress(row, len(graph.nodes))
         if first is None and row.max_abs_diff > row_tol:
@@ -237,13 +237,13 @@ def _finish(rows, worst, tolerance, first, cause, per_layer, keras_own, finals):
             "those layers were checked against TensorFlow's definition, not blamed on the port"
         )
     report = PortReport(rows, worst, tolerance, first, cause, per_layer, keras_own)
-    report.max_rel_diff = _relative(worst, finals)
+    if per_layer:
+        rel = [r.max_abs_diff / r.peak for r in rows if r.max_abs_diff is not None and r.peak]
+    else:
+        peak = max([0.0] + [float(np.max(np.abs(f))) for f in finals if f.size])
+        rel = [worst / peak] if peak else []
+    report.max_rel_diff = max(rel) if rel else 0.0
     return report
-
-
-def _relative(worst, finals) -> float:
-    peak = max([0.0] + [float(np.max(np.abs(f))) for f in finals if f.size])
-    return worst / peak if peak else worst
 
 
 def _compare_output(model, torch_module, t_in, finals, tolerance, progress, keras_own):

@@ -61,7 +61,7 @@ def _diagnose(layer, child, k_in, i, prev_t, t_out, what) -> str:
     if kind in ("Conv2D", "Conv1D", "DepthwiseConv2D", "MaxPooling2D", "AveragePooling2D"):
         ndim = 1 if kind == "Conv1D" else 2
         spatial = tuple(k_in.shape[1:-1])
-        if kind.startswith("Conv"):
+        if "Conv" in kind:
             k, s, d = (tuple(cfg[key]) for key in ("kernel_size", "strides", "dilation_rate"))
         else:
             k, s, d = tuple(cfg["pool_size"]), tuple(cfg["strides"]), (1,) * ndim
@@ -103,7 +103,7 @@ def _diagnose(layer, child, k_in, i, prev_t, t_out, what) -> str:
             )
         if what == "shape":
             return f"output size at {where}: check kernel, stride and padding against Keras"
-        if kind.startswith("Conv"):
+        if "Conv" in kind:
             return _weights_cause(layer, child, where, "kernel")
         return f"values differ at {where} although the padding matches: check kernel and stride"
     if kind == "BatchNormalization":
