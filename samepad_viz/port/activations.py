@@ -17,7 +17,7 @@ def activation(node) -> Converted:
     elementwise = spec.kwargs.get("dim") is None
     return Converted(
         spec,
-        [f"{node.layer.name}: Keras Activation({name!r})"],
+        [f"{node.layer.name}: Keras Activation ({name})"],
         perm=node.perm if elementwise else None,
     )
 
@@ -47,7 +47,10 @@ def relu(node) -> Converted:
         for k, v in (("max_value", max_value), ("negative_slope", slope), ("threshold", threshold))
         if v
     )
-    return Converted(spec, [f"{node.layer.name}: Keras ReLU({options})"], perm=node.perm)
+    comment = [f"{node.layer.name}: Keras ReLU (ReLU)"] + (
+        [f"options: {options}"] if options else []
+    )
+    return Converted(spec, comment, perm=node.perm)
 
 
 @converts("LeakyReLU")
@@ -55,14 +58,16 @@ def leaky_relu(node) -> Converted:
     """nn.LeakyReLU with Keras' negative_slope (its default is 0.3, PyTorch's 0.01)."""
     slope = float(node.cfg["negative_slope"])
     spec = _Spec("nn.LeakyReLU", kwargs={"negative_slope": slope})
-    return Converted(spec, [f"{node.layer.name}: Keras LeakyReLU({slope:g})"], perm=node.perm)
+    comment = [f"{node.layer.name}: Keras LeakyReLU (LeakyReLU)", f"negative_slope {slope:g}"]
+    return Converted(spec, comment, perm=node.perm)
 
 
 @converts("ELU")
 def elu(node) -> Converted:
     """nn.ELU with Keras' alpha."""
     spec = _Spec("nn.ELU", kwargs={"alpha": float(node.cfg["alpha"])})
-    return Converted(spec, [f"{node.layer.name}: Keras ELU({node.cfg['alpha']:g})"], perm=node.perm)
+    comment = [f"{node.layer.name}: Keras ELU (ELU)", f"alpha {node.cfg['alpha']:g}"]
+    return Converted(spec, comment, perm=node.perm)
 
 
 @converts("PReLU")

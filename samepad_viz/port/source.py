@@ -22,6 +22,7 @@ _SAME_CLASSES = (
     "Conv1dSame",
     "ConvTranspose2dSame",
 )
+_EXPORTED = ("BatchNormAxis", "FlattenChannelsLast")  # importable from samepad_viz.port
 _NEEDS_SAME_PAD = ("Conv2dSame", "MaxPool2dSame", "AvgPool2dSame", "Conv1dSame")
 
 
@@ -150,6 +151,13 @@ def _class_name(name: str) -> str:
 
 
 def _shape_line(graph) -> str:
+    if len(graph.inputs) == 1:
+        shape = graph.inputs[0].shape
+        nchw = (shape[-1], *shape[1:-1]) if len(shape) > 2 else shape[1:]
+        return (
+            f"Input: NCHW, shape (N, {', '.join(str(s) for s in nchw)}); Keras took "
+            f"(N, {', '.join(str(s) for s in shape[1:])})"
+        )
     parts = []
     for t in graph.inputs:
         shape = t.shape
@@ -249,8 +257,12 @@ def _source(plan: Plan, standalone: bool = False, weights: str | None = None) ->
     else:
         if same:
             lines.append(f"from samepad_viz.layers import {', '.join(same)}")
-        if helpers:
-            lines.append(f"from samepad_viz.port.modules import {', '.join(helpers)}")
+        exported = [c for c in helpers if c in _EXPORTED]
+        if exported:
+            lines.append(f"from samepad_viz.port import {', '.join(exported)}")
+        if len(exported) < len(helpers):
+            others = [c for c in helpers if c not in _EXPORTED]
+            lines.append(f"from samepad_viz.port.modules import {', '.join(others)}")
         lines.append("")
     if plan.chain:
         lines += _sequential_body(plan)
