@@ -422,10 +422,21 @@ def test_every_unsupported_layer_is_named_in_one_message():
     assert "Supported layers: InputLayer" in message
 
 
-def test_a_keras_ops_call_in_a_functional_model_is_refused_by_name():
+def test_keras_ops_arithmetic_in_a_functional_model_ports():
+    """MobileNetV3's hard sigmoid is ``ReLU(6)(x + 3) * (1 / 6)``: keras.ops on tensors."""
+    x = keras.Input((5, 5, 3), name="x")
+    y = L.Conv2D(3, 1, name="conv")(x)
+    hard = L.ReLU(6.0, name="relu6")(y + 3.0) * (1.0 / 6.0)
+    z = L.Multiply(name="hard_swish")([y, hard])
+    out = (2.0 - z) / 4.0 + (z * y - x)
+    _, source = check_everything(functional(x, out))
+    assert "+ 3.0" in source and "* 0.16666666666" in source and "2.0 - hard_swish" in source
+
+
+def test_an_unsupported_keras_ops_call_is_named():
     x = keras.Input((4,))
-    model = keras.Model(x, keras.ops.add(x, 1.0))
-    with pytest.raises(port.UnsupportedLayerError, match="from keras.ops"):
+    model = keras.Model(x, keras.ops.exp(L.Dense(2, name="d")(x)))
+    with pytest.raises(port.UnsupportedLayerError, match=r"operation '\w+' \(ops.Exp\) has no"):
         port.from_keras(model)
 
 
@@ -446,7 +457,9 @@ def test_supported_layers_come_from_the_registry():
 def test_readme_table_is_the_registry():
     with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
         readme = f.read()
-    assert port.layer_table() in readme
+    table = re.search(r"<!-- port-layers[^>]*-->\n(.*?)\n<!-- /port-layers -->", readme, re.S)
+    assert table, "README.md lost its port-layers markers"
+    assert table.group(1) == port.layer_table(), "regenerate: python -m samepad_viz.port --list"
 
 
 def test_a_new_converter_is_one_decorated_function():

@@ -41,7 +41,9 @@ def _np_avg_pool_same(x: np.ndarray, pool, strides) -> np.ndarray:
 
 def _keras_avg_pool_is_own(layer, in_shape) -> bool:
     """Keras' torch backend mis-averages this layer ('same', asymmetric split)."""
-    if type(layer).__name__ != "AveragePooling2D" or layer.get_config()["padding"] != "same":
+    if not isinstance(layer, _keras().layers.AveragePooling2D):
+        return False
+    if layer.get_config()["padding"] != "same":
         return False
     if _keras().backend.backend() != "torch":
         return False
@@ -53,9 +55,13 @@ def _keras_avg_pool_is_own(layer, in_shape) -> bool:
 
 
 def _keras_call(node, args):
-    layer = node.layer
+    keras, layer = _keras(), node.layer
+    if node.op_args is not None:  # a keras.ops operation: its recorded arguments, filled in
+        it = iter(args)
+        filled = [next(it) if isinstance(a, keras.KerasTensor) else a for a in node.op_args]
+        return keras.ops.convert_to_numpy(layer(*filled))
     arg = list(args) if node.list_call else args[0]
-    return _keras().ops.convert_to_numpy(layer(arg, training=False))
+    return keras.ops.convert_to_numpy(layer(arg, training=False))
 
 
 def _capture(torch_module, names):
@@ -159,7 +165,7 @@ def compare(
             kind,
             tuple(k_out.shape[1:]),
             None,
-            layer.count_params() if not node.call else 0,
+            layer.count_params() if not node.call and node.op_args is None else 0,
             None if child is None else (_torch_count(child) if not node.call else 0),
             None,
             notes.get(i, ""),

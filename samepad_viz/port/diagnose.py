@@ -54,6 +54,8 @@ def _torch_split(child, ndim):
 def _diagnose(layer, child, k_in, i, prev_t, t_out, what) -> str:
     """The likely cause of a difference at layer call ``i`` (``k_in``: Keras' input)."""
     kind = type(layer).__name__
+    if not hasattr(layer, "get_config") or not hasattr(layer, "count_params"):
+        return f"values differ at layer {i + 1} {layer.name!r} ({kind})"
     cfg = layer.get_config()
     where = f"layer {i + 1} {layer.name!r} ({kind})"
     if what.startswith("torch raised"):

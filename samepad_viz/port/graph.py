@@ -40,21 +40,32 @@ class Node:
     outputs: list[Tensor] = field(default_factory=list)
     list_call: bool = False  # Keras got a list of tensors (merge layers)
     folds: bool = False  # set by the plan for Flatten: the next Dense takes its order
+    # a keras.ops operation (x + 3.0 in a functional model) rather than a layer: its call's
+    # positional arguments, tensors and constants, as Keras recorded them
+    op_args: tuple | None = None
 
     @property
     def kind(self) -> str:
-        return type(self.layer).__name__
+        name = type(self.layer).__name__
+        return name if self.op_args is None else f"ops.{name}"
+
+    @property
+    def what(self) -> str:
+        """How messages name it: ``layer 'conv' (Conv2D)``."""
+        noun = "layer" if self.op_args is None else "operation"
+        return f"{noun} {self.layer.name!r} ({self.kind})"
 
     @property
     def cfg(self) -> dict:
         if not hasattr(self, "_cfg"):
-            self._cfg = self.layer.get_config()
+            self._cfg = self.layer.get_config() if self.op_args is None else {}
         return self._cfg
 
     @property
     def weights(self) -> list:
         if not hasattr(self, "_weights"):
-            self._weights = [np.asarray(w) for w in self.layer.get_weights()]
+            own = self.layer.get_weights() if self.op_args is None else []
+            self._weights = [np.asarray(w) for w in own]
         return self._weights
 
     @property
@@ -205,11 +216,7 @@ def _expand(model, bound: dict, prefix: str, nodes: list, names: _Names, calls: 
                 bound_inner = dict(zip(map(id, inner_inputs), ins, strict=True))
                 outs = _expand(op, bound_inner, f"{prefix}{op.name}_", nodes, names, calls)
             else:
-                if not isinstance(op, keras.layers.Layer):
-                    raise UnsupportedLayerError(
-                        f"operation {op.name!r} ({type(op).__name__} from keras.ops) is not a "
-                        "layer; only Keras layers can be ported"
-                    )
+                is_layer = isinstance(op, keras.layers.Layer)
                 child = names.child(op, prefix)
                 call = calls.get(id(op), 0)
                 calls[id(op)] = call + 1
@@ -217,6 +224,7 @@ def _expand(model, bound: dict, prefix: str, nodes: list, names: _Names, calls: 
                 node = Node(
                     op, child, call, ins,
                     list_call=bool(args) and isinstance(args[0], (list, tuple)),
+                    op_args=None if is_layer else tuple(args),
                 )  # fmt: skip
                 base = child if call == 0 else f"{child}_{call + 1}"
                 many = len(knode.outputs) > 1

@@ -1,4 +1,5 @@
-"""Keras merge layers (Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate).
+"""Keras merge layers (Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate) and the
+elementwise keras.ops a functional model calls on its tensors (``x + 3.0``, ``a * b``).
 
 They have no weights: ``from_keras`` calls a small module, the written source spells the
 operation out in ``forward`` (``a + b``, ``torch.cat([a, b], dim=1)``).
@@ -56,3 +57,34 @@ def concatenate(node) -> Converted:
 
     comment = [f"{node.layer.name}: Keras Concatenate(axis={axis}) -> torch.cat(dim={dim})"]
     return Converted(_Spec("Concatenate", (dim,)), comment, expr=expr)
+
+
+_OPS = {"Add": " + ", "Subtract": " - ", "Multiply": " * ", "Divide": " / ", "TrueDivide": " / "}
+
+
+@converts(*(f"ops.{name}" for name in _OPS))
+def elementwise_op(node) -> Converted:
+    """keras.ops add/subtract/multiply/divide of tensors and Python numbers (x + 3.0)."""
+    from .reading import _keras
+
+    symbol = _OPS[node.kind.removeprefix("ops.")]
+    slots = []
+    for arg in node.op_args:
+        if isinstance(arg, _keras().KerasTensor):
+            slots.append(None)
+        elif isinstance(arg, (int, float)) and not isinstance(arg, bool):
+            slots.append(float(arg))
+        else:
+            raise _unsupported(node.layer, f"an argument of type {type(arg).__name__}")
+    if len(slots) != 2:
+        raise _unsupported(node.layer, f"{len(slots)} arguments")  # pragma: no cover
+    _same_rank(node)
+
+    def expr(*names):
+        it = iter(names)
+        return symbol.join(next(it) if v is None else repr(v) for v in slots)
+
+    shown = expr(*("x" if len(node.inputs) == 1 else f"x{i}" for i in range(len(node.inputs))))
+    comment = [f"{node.layer.name}: keras.ops {node.kind.removeprefix('ops.')}: {shown}"]
+    op = node.kind.removeprefix("ops.").lower().replace("truedivide", "divide")
+    return Converted(_Spec("ElementwiseOp", (op, slots)), comment, expr=expr)

@@ -242,6 +242,28 @@ class Merge(nn.Module):
         return repr(self.op)
 
 
+class ElementwiseOp(nn.Module):
+    """A keras.ops ``add``/``subtract``/``multiply``/``divide`` of two operands, each a
+    tensor (``None`` in ``slots``, filled from the inputs in order) or a number
+    (``from_keras`` only; the written source spells it out in ``forward``)."""
+
+    def __init__(self, op, slots):
+        super().__init__()
+        self.op, self.slots = op, list(slots)
+
+    def forward(self, *inputs):
+        it = iter(inputs)
+        a, b = (next(it) if v is None else v for v in self.slots)
+        if self.op == "add":
+            return a + b
+        if self.op == "subtract":
+            return a - b
+        return a * b if self.op == "multiply" else a / b
+
+    def extra_repr(self):
+        return f"{self.op!r}, {self.slots}"
+
+
 class Concatenate(nn.Module):
     """Keras ``Concatenate(axis)`` as ``torch.cat(inputs, dim)`` (``from_keras`` only)."""
 

@@ -74,13 +74,11 @@ def _plan(model) -> Plan:
             continue
         converter = CONVERTERS.get(kind)
         if converter is None:
-            problems[node.name] = f"layer {layer.name!r} ({kind}) has no converter"
+            problems[node.name] = f"{node.what} has no converter"
             continue
         policy = getattr(getattr(layer, "dtype_policy", None), "name", "float32")
         if policy != "float32":
-            problems[node.name] = (
-                f"layer {layer.name!r} ({kind}): dtype policy {policy!r} (only float32)"
-            )
+            problems[node.name] = f"{node.what}: dtype policy {policy!r} (only float32)"
             continue
         if kind == "Flatten":
             node.folds = _folds(graph, node, reads)
@@ -93,7 +91,7 @@ def _plan(model) -> Plan:
             earlier = first[node.name]
             if earlier.spec.render(0) != converted.spec.render(0):
                 problems[node.name] = (
-                    f"layer {layer.name!r} ({kind}) is shared by calls that need different "
+                    f"{node.what} is shared by calls that need different "
                     "torch modules (e.g. 'same' padding on inputs of different sizes)"
                 )
                 continue
