@@ -58,7 +58,8 @@ def randomise(model, rng):
 
 def inputs_for(model, seed=0, batch=2):
     rng = np.random.default_rng(seed)
-    return [rng.standard_normal((batch, *s[1:])).astype("float32") for s in _shapes(model)]
+    sizes = [tuple(9 if d is None else d for d in s[1:]) for s in _shapes(model)]
+    return [rng.standard_normal((batch, *s)).astype("float32") for s in sizes]
 
 
 def _shapes(model):
@@ -93,6 +94,7 @@ def check_everything(model, seed=0):
     """from_keras, both sources and compare agree with Keras; returns module and source."""
     xs = inputs_for(model, seed)
     refs = keras_outputs(model, xs)
+    shapes = [x.shape[1:] for x in xs] if len(xs) > 1 else xs[0].shape[1:]
     module = port.from_keras(model)
     assert_matches(module, refs, xs)
     source = None
@@ -104,9 +106,9 @@ def check_everything(model, seed=0):
         assert ported.state_dict().keys() == module.state_dict().keys()
         ported.load_state_dict(module.state_dict())
         assert_matches(ported, refs, xs)
-        report = port.compare(model, ported)
+        report = port.compare(model, ported, shapes)
         assert report.ok, str(report)
-    report = port.compare(model, module)
+    report = port.compare(model, module, shapes)
     assert report.ok, str(report)
     return module, source
 
@@ -325,6 +327,14 @@ LAYER_CASES = {
     "elu": lambda: seq(L.ELU(alpha=0.4)),
     "softmax_axis": lambda: seq(L.Softmax(axis=1)),
     "softmax_last": lambda: seq(L.Softmax()),
+    "max_pool_1d_valid": lambda: seq(L.MaxPooling1D(3, 2), shape=(9, 3)),
+    "max_pool_1d_same_symmetric": lambda: seq(L.MaxPooling1D(3, 1, padding="same"), shape=(8, 3)),
+    "max_pool_1d_same_uneven": lambda: seq(L.MaxPooling1D(2, 2, padding="same"), shape=(7, 3)),
+    "max_pool_1d_same_unknown": lambda: seq(L.MaxPooling1D(3, 2, padding="same"), shape=(None, 3)),
+    "avg_pool_1d_valid": lambda: seq(L.AveragePooling1D(2), shape=(9, 3)),
+    "avg_pool_1d_same_symmetric": lambda: seq(
+        L.AveragePooling1D(3, 1, padding="same"), shape=(8, 3)
+    ),
     "global_average_1d": lambda: seq(L.GlobalAveragePooling1D(), shape=(7, 3)),
     "global_average_1d_keep": lambda: seq(L.GlobalAveragePooling1D(keepdims=True), shape=(7, 3)),
     "global_max_1d": lambda: seq(L.GlobalMaxPooling1D(), L.Dense(2), shape=(7, 3)),
@@ -353,6 +363,21 @@ LAYER_CASES = {
 @pytest.mark.parametrize("case", sorted(LAYER_CASES))
 def test_layer_matches_keras(case):
     check_everything(LAYER_CASES[case]())
+
+
+def test_uneven_same_average_pooling_1d_is_tensorflows_mean_of_real_cells():
+    """Keras' torch backend replicates edge values here (as in 2-D); compare checks the
+    port against TensorFlow's definition instead, and says so."""
+    model = seq(L.Conv1D(3, 1), L.AveragePooling1D(3, 2, padding="same"), shape=(6, 3))
+    module = port.from_keras(model)
+    assert type(module[1].pool).__name__ == "AvgPool2dSame"
+    x = inputs_for(model)[0]
+    inner = keras.ops.convert_to_numpy(model.layers[0](x))
+    want = port._np_avg_pool_same(inner, (3,), (2,))
+    assert np.abs(torch_outputs(module, [x])[0] - want).max() < 1e-5
+    assert np.abs(keras_outputs(model, [x])[0] - want).max() > 1e-3  # Keras-on-torch is off
+    report = port.compare(model, module)
+    assert report.ok and report.keras_own
 
 
 # every activation Keras 3 has; sparsemax is checked against its definition below

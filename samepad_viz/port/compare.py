@@ -26,7 +26,10 @@ def _to_keras_layout(a: np.ndarray) -> np.ndarray:
 
 
 def _np_avg_pool_same(x: np.ndarray, pool, strides) -> np.ndarray:
-    """TensorFlow's 'same' average pooling on NHWC: the mean of the real cells covered."""
+    """TensorFlow's 'same' average pooling on NHWC (or NLC with 1-D pool and strides):
+    the mean of the real cells each window covers."""
+    if x.ndim == 3:
+        return _np_avg_pool_same(x[:, None], (1, *pool), (1, *strides))[:, 0]
     n, h, w, c = x.shape
     (t, _), (left, _) = arithmetic.same_padding((h, w), pool, strides)
     oh, ow = arithmetic.keras_output_size((h, w), pool, strides, "same")
@@ -41,15 +44,15 @@ def _np_avg_pool_same(x: np.ndarray, pool, strides) -> np.ndarray:
 
 def _keras_avg_pool_is_own(layer, in_shape) -> bool:
     """Keras' torch backend mis-averages this layer ('same', asymmetric split)."""
-    if not isinstance(layer, _keras().layers.AveragePooling2D):
-        return False
-    if layer.get_config()["padding"] != "same":
-        return False
-    if _keras().backend.backend() != "torch":
+    keras = _keras()
+    if not isinstance(layer, (keras.layers.AveragePooling1D, keras.layers.AveragePooling2D)):
         return False
     cfg = layer.get_config()
+    if cfg["padding"] != "same" or keras.backend.backend() != "torch":
+        return False
+    ndim = len(in_shape) - 2
     splits = arithmetic.same_padding(
-        tuple(in_shape[1:3]), tuple(cfg["pool_size"]), tuple(cfg["strides"])
+        tuple(in_shape[1 : 1 + ndim]), tuple(cfg["pool_size"]), tuple(cfg["strides"])
     )
     return any(b != a for b, a in splits)
 
@@ -103,6 +106,10 @@ def compare(
     graph = read_graph(model)
     if input_shape is None:
         shapes = [t.shape[1:] for t in graph.inputs]
+        if any(None in s for s in shapes):
+            raise ValueError(
+                f"model {model.name!r} leaves input sizes open {shapes}: give input_shape"
+            )
     elif len(graph.inputs) > 1:
         shapes = [tuple(s) for s in input_shape]
     else:

@@ -91,3 +91,51 @@ def global_pooling(node) -> Converted:
     over = "the length" if ndim == 1 else "H and W"
     keep = ", size 1 kept (keepdims=True)" if node.cfg.get("keepdims") else ""
     return Converted(spec, [f"{node.layer.name}: Keras {node.kind}: the {what} over {over}{keep}"])
+
+
+@converts("MaxPooling1D", "AveragePooling1D")
+def pooling_1d(node) -> Converted:
+    """nn.MaxPool1d/AvgPool1d where the split is symmetric; else the 2-D *Same pool on a
+    height-1 view (unflatten, pool, flatten: no copy of the data)."""
+    layer, cfg = node.layer, node.cfg
+    _check_channels_last(layer, cfg)
+    rank = len(node.in_shape)
+    if rank != 3:
+        raise _unsupported(layer, f"a {rank}-D input")
+    (k,), (s,), padding = tuple(cfg["pool_size"]), tuple(cfg["strides"]), cfg["padding"]
+    kind = "Max" if node.kind == "MaxPooling1D" else "Avg"
+    length = node.in_shape[1]
+    head = (
+        f"{layer.name}: Keras {node.kind}({k}, strides={s}, padding={padding!r}) on "
+        f"{length} -> {node.out_shape[1]}"
+    )
+    if padding == "valid":
+        return Converted(
+            _Spec(f"nn.{kind}Pool1d", (k,), {"stride": s}), [head, "'valid' never pads"]
+        )
+    if padding != "same":
+        raise _unsupported(layer, f"padding={padding!r}")
+    if length is not None:
+        tp = arithmetic.torch_padding((length,), (k,), (s,))
+        (p,) = _pairs(tp.padding, 1)
+        if tp.symmetric and 2 * p <= k:
+            kwargs = {"stride": s} | ({"padding": p} if p else {})
+            if kind == "Avg" and p:
+                kwargs["count_include_pad"] = False
+            why = f"'same' here pads ({p}, {p}): symmetric" + (
+                "; padding left out of the mean" if kind == "Avg" and p else ""
+            )
+            return Converted(_Spec(f"nn.{kind}Pool1d", (k,), kwargs), [head, why])
+    why = (
+        "'same' here pads more after than before (or the length is unknown): the 2-D "
+        f"{kind}Pool2dSame on a height-1 view pads exactly TensorFlow's split"
+    )
+    spec = _Spec(
+        "nn.Sequential",
+        children=[
+            ("unflatten", _Spec("nn.Unflatten", (2, (1, -1)))),
+            ("pool", _Spec(f"{kind}Pool2dSame", ((1, k),), {"stride": (1, s)})),
+            ("flatten", _Spec("nn.Flatten", (2,))),
+        ],
+    )
+    return Converted(spec, [head, why])
