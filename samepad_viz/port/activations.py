@@ -14,11 +14,13 @@ def activation(node) -> Converted:
     """Every built-in activation of Keras 3, by name (softmax-like ones over the channels)."""
     spec = _activation(node.layer, node.cfg["activation"])
     name = node.cfg["activation"]
-    elementwise = spec.kwargs.get("dim") is None
+    # every activation but glu maps a permuted feature order to the same permuted order
+    # (softmax over the features does not care about their order): a folded Flatten passes
+    keeps_order = spec.cls != "nn.GLU"
     return Converted(
         spec,
         [f"{node.layer.name}: Keras Activation ({name})"],
-        perm=node.perm if elementwise else None,
+        perm=node.perm if keeps_order else None,
     )
 
 
