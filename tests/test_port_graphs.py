@@ -528,3 +528,58 @@ def test_class_source_compiles_and_has_a_comment_per_layer():
     _, source = check_everything(small_unet())
     for name in ["enc1", "pool1", "up2", "skip2", "mask"]:
         assert re.search(rf"# {name}: Keras ", source), name
+
+
+# ---------------------------------------------------------------------------------------
+# random graphs
+# ---------------------------------------------------------------------------------------
+
+
+def random_graph(rng):
+    """A random functional model: layers applied to any earlier tensor, merges of tensors
+    of one shape, concatenations along any axis, one or two outputs."""
+    size = int(rng.integers(4, 9))
+    x = keras.Input((size, size + 1, 2), name="x")
+    tensors = [x]
+    for _ in range(int(rng.integers(3, 9))):
+        a = tensors[int(rng.integers(len(tensors)))]
+        same = [t for t in tensors if t is not a and tuple(t.shape) == tuple(a.shape)]
+        kind = str(rng.choice(["conv", "conv", "bn", "act", "merge", "cat", "dense", "pool"]))
+        if kind == "conv":
+            k, s = int(rng.integers(1, 4)), int(rng.integers(1, 3))
+            y = L.Conv2D(int(rng.integers(1, 4)), k, strides=s, padding="same")(a)
+        elif kind == "bn":
+            y = L.BatchNormalization(axis=int(rng.choice([-1, 1, 2])))(a)
+        elif kind == "act":
+            y = L.Activation(str(rng.choice(["relu", "tanh", "swish", "softmax"])))(a)
+        elif kind == "merge" and same:
+            merge = [L.Add, L.Subtract, L.Multiply, L.Average, L.Maximum, L.Minimum]
+            y = merge[int(rng.integers(len(merge)))]()([a, same[0]])
+        elif kind == "cat":
+            b = same[0] if same else a  # the same tensor twice is fine too
+            y = L.Concatenate(axis=int(rng.choice([-1, 1, 2])))([a, b])
+        elif kind == "dense":
+            y = L.Dense(int(rng.integers(1, 4)))(a)
+        else:
+            y = L.MaxPooling2D(2, padding="same")(a)
+        tensors.append(y)
+    outputs = [tensors[-1]]
+    if rng.random() < 0.5 and len(tensors) > 2:
+        outputs.append(L.Dense(2)(L.Flatten()(tensors[int(rng.integers(1, len(tensors) - 1))])))
+    return functional(x, outputs, seed=int(rng.integers(1000)))
+
+
+@pytest.mark.parametrize("case", range(16))
+def test_random_graph_ports(case):
+    check_everything(random_graph(np.random.default_rng(500 + case)))
+
+
+@pytest.mark.parametrize("suffix", [".keras", ".h5"])
+def test_a_saved_graph_model_ports_from_its_file(tmp_path, suffix):
+    model = small_unet(12)
+    model.save(tmp_path / f"unet{suffix}")
+    direct = port.from_keras(model).state_dict()
+    loaded = port.from_keras(tmp_path / f"unet{suffix}")
+    assert loaded.state_dict().keys() == direct.keys()
+    for key, value in direct.items():
+        torch.testing.assert_close(loaded.state_dict()[key], value, rtol=0, atol=0)
