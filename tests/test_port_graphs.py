@@ -407,7 +407,7 @@ ACTIVATIONS = sorted(set(port._ACTIVATIONS) - {"sparsemax"})
 @pytest.mark.parametrize("name", ACTIVATIONS)
 def test_every_keras_activation_matches(name):
     model = seq(L.Conv2D(4, 2, activation=name), L.Activation(name), shape=(4, 5, 2))
-    model = keras.Model(model.inputs, model.outputs)  # functional too
+    model = keras.Model(model.inputs[0], model.outputs[0])  # functional too
     xs = inputs_for(model)
     assert_matches(port.from_keras(model), keras_outputs(model, xs), xs)
 
