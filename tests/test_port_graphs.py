@@ -583,3 +583,9 @@ def test_a_saved_graph_model_ports_from_its_file(tmp_path, suffix):
     assert loaded.state_dict().keys() == direct.keys()
     for key, value in direct.items():
         torch.testing.assert_close(loaded.state_dict()[key], value, rtol=0, atol=0)
+
+
+def test_a_corrupt_keras_file_is_not_a_keras_archive(tmp_path):
+    (tmp_path / "bad.keras").write_text("not a zip")
+    with pytest.raises(ValueError, match="not a .keras archive"):
+        port.from_keras(tmp_path / "bad.keras")

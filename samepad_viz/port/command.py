@@ -11,7 +11,6 @@ import argparse
 import os
 import re
 import sys
-import zipfile
 
 EXIT_OK, EXIT_DIFFERS, EXIT_UNSUPPORTED = 0, 1, 2
 COMMAND_RTOL = 1e-4  # every difference within 1e-4 of the activation's magnitude
@@ -74,23 +73,16 @@ def _parser():
 
 def _model_file(path: str) -> None:
     """Refuse a path that is not a readable Keras model file, in one line."""
+    from .reading import _check_model_file
+
     if not os.path.exists(path):
         raise _Refused(f"cannot read {path}: no such file")
-    if os.path.isdir(path):
-        raise _Refused(f"cannot read {path}: it is a directory, not a model file")
-    if path.endswith(".keras"):
-        if not zipfile.is_zipfile(path):
-            raise _Refused(f"cannot read {path}: not a .keras archive (a .keras file is a zip)")
-        with zipfile.ZipFile(path) as archive:
-            if "config.json" not in archive.namelist():
-                raise _Refused(f"cannot read {path}: not a .keras archive (no config.json)")
-    elif path.endswith((".h5", ".hdf5")):
-        import h5py
-
-        if not h5py.is_hdf5(path):
-            raise _Refused(f"cannot read {path}: not an HDF5 file")
-    else:
+    if not path.endswith((".keras", ".h5", ".hdf5")):
         raise _Refused(f"cannot read {path}: a model file ends in .keras, .h5 or .hdf5")
+    try:
+        _check_model_file(path)
+    except ValueError as exc:
+        raise _Refused(f"cannot read {path}: {str(exc).removeprefix(path + ' is ')}") from None
 
 
 def _output_paths(args) -> tuple[str, str]:

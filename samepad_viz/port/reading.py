@@ -28,6 +28,7 @@ def _load(model_or_path):
             )
         if not os.path.exists(path):
             raise FileNotFoundError(f"no Keras model file at {path!r}")
+        _check_model_file(path)
         return _keras().saving.load_model(path, compile=False)
     keras = _keras()
     if not isinstance(model_or_path, keras.Model):
@@ -36,6 +37,26 @@ def _load(model_or_path):
             f"got {type(model_or_path).__name__}"
         )
     return model_or_path
+
+
+def _check_model_file(path: str) -> None:
+    """Refuse, with a ValueError saying what it is instead, a file Keras cannot load
+    (Keras itself says "File not found" for a corrupt archive that is there)."""
+    import zipfile
+
+    if os.path.isdir(path):
+        raise ValueError(f"{path} is a directory, not a model file")
+    if path.endswith(".keras"):
+        if not zipfile.is_zipfile(path):
+            raise ValueError(f"{path} is not a .keras archive (a .keras file is a zip)")
+        with zipfile.ZipFile(path) as archive:
+            if "config.json" not in archive.namelist():
+                raise ValueError(f"{path} is not a .keras archive (it has no config.json)")
+    else:
+        import h5py
+
+        if not h5py.is_hdf5(path):
+            raise ValueError(f"{path} is not an HDF5 file")
 
 
 def _torch_name(name: str) -> str:
