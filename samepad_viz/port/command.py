@@ -208,3 +208,12 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("samepad_viz.port: interrupted", file=sys.stderr)
         return EXIT_UNSUPPORTED
+    except Exception as exc:  # a bug of ours, not the user's: still status 2, one line
+        if os.environ.get("SAMEPAD_DEBUG"):
+            raise
+        print(
+            f"samepad_viz.port: internal error {type(exc).__name__}: {exc} (please report it; "
+            "SAMEPAD_DEBUG=1 shows the traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_UNSUPPORTED
