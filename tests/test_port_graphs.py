@@ -474,8 +474,11 @@ def test_keras_ops_arithmetic_in_a_functional_model_ports():
     hard = L.ReLU(6.0, name="relu6")(y + 3.0) * (1.0 / 6.0)
     z = L.Multiply(name="hard_swish")([y, hard])
     out = (2.0 - z) / 4.0 + (z * y - x)
-    _, source = check_everything(functional(x, out))
+    model = functional(x, out)
+    _, source = check_everything(model)
     assert "+ 3.0" in source and "* 0.16666666666" in source and "2.0 - hard_swish" in source
+    report = port.compare(model, exec_source(source))
+    assert report.per_layer and "spelled out in forward" in str(report)
 
 
 def test_an_unsupported_keras_ops_call_is_named():

@@ -9,6 +9,7 @@ from .. import arithmetic
 from .diagnose import _diagnose
 from .graph import read_graph
 from .reading import _flatten_perm, _keras, _load
+from .registry import CONVERTERS
 from .report import PortReport, Row
 
 
@@ -142,7 +143,7 @@ def compare(
     names = {node.name for node in graph.nodes}
     children = dict(torch_module.named_children())
     per_layer = bool(graph.nodes) and all(
-        node.name in children or node.kind in _INLINE for node in graph.nodes
+        node.name in children or _spelled_out(node.kind) for node in graph.nodes
     )
     t_in = [torch.from_numpy(np.ascontiguousarray(np.moveaxis(x, -1, 1) if x.ndim > 2 else x))
             for x in xs]  # fmt: skip
@@ -237,7 +238,10 @@ def compare(
     return _finish(rows, worst, tolerance, first, cause, True, keras_own, finals)
 
 
-_INLINE = {"Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate"}
+def _spelled_out(kind: str) -> bool:
+    """Whether the written source computes this kind in ``forward`` (no torch child)."""
+    converter = CONVERTERS.get(kind)
+    return converter is not None and converter.family == "merging"
 
 
 def _finish(rows, worst, tolerance, first, cause, per_layer, keras_own, finals):
