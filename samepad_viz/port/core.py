@@ -55,7 +55,6 @@ def dense(node) -> Converted:
 _IDENTITIES = (
     "SpatialDropout1D",
     "SpatialDropout2D",
-    "SpatialDropout3D",
     "GaussianNoise",
     "GaussianDropout",
     "AlphaDropout",
