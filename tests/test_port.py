@@ -1,8 +1,10 @@
 """samepad_viz.port: Keras models ported to PyTorch, checked number for number.
 
 The Keras reference runs layer by layer on Keras' PyTorch backend, except for 'same'
-average pooling with an asymmetric split, where that backend is itself wrong
-(CONTEXT.md): there the reference is a NumPy implementation of TensorFlow's definition.
+average pooling with an asymmetric split, where that backend is itself wrong (it pads by
+replicating edge values): there the reference is a NumPy implementation of TensorFlow's
+definition. Keras' torch backend also gets ``sparsemax`` wrong (its outputs do not sum to
+1); that activation is checked against its definition instead.
 """
 
 import os
@@ -89,7 +91,7 @@ def randomise_batch_norms(model, rng):
 
 
 # ---------------------------------------------------------------------------------------
-# the seed model of CONTEXT.md
+# the seed model: the first layers of a model from a porting question
 # ---------------------------------------------------------------------------------------
 
 
@@ -183,7 +185,9 @@ def test_seed_source_reads_like_a_port_and_loads_the_weights(seed):
 # random models
 # ---------------------------------------------------------------------------------------
 
-ACTIVATIONS = sorted(port._ACTIVATIONS)
+# glu halves the channels (the random models keep theirs), exponential overflows on these
+# inputs and Keras-on-torch's sparsemax is wrong: tests/test_port_graphs.py checks those
+ACTIVATIONS = sorted(set(port._ACTIVATIONS) - {"glu", "sparsemax", "exponential"})
 
 
 def random_model(rng):
@@ -298,24 +302,22 @@ def test_random_model_port_and_source_match_keras(case):
     assert port.compare(model, module, model.input_shape[1:]).first_divergence is None
 
 
-# Issue 8's layers have a generator of their own, in tests/test_port_more.py.
-ISSUE_8_LAYERS = {
-    "Conv2DTranspose",
-    "DepthwiseConv2D",
-    "SeparableConv2D",
-    "UpSampling2D",
-    "GlobalMaxPooling2D",
-    "Cropping2D",
-}
+# The layers this generator draws; issue 8's have a generator of their own in
+# tests/test_port_more.py, and the graph layers theirs in tests/test_port_graphs.py.
+SEQUENTIAL_LAYERS = {
+    "Conv2D", "Conv1D", "BatchNormalization", "Activation", "ReLU", "LeakyReLU", "ELU",
+    "Softmax", "Dropout", "MaxPooling2D", "AveragePooling2D", "GlobalAveragePooling2D",
+    "ZeroPadding2D", "Flatten", "Dense",
+}  # fmt: skip
 
 
-def test_random_models_cover_every_supported_layer():
+def test_random_models_cover_every_layer_they_are_meant_to():
     kinds = set()
     for case in range(36):
         kinds |= {
             type(la).__name__ for la in random_model(np.random.default_rng(1000 + case)).layers
         }
-    assert kinds >= set(port.SUPPORTED_LAYERS) - {"InputLayer"} - ISSUE_8_LAYERS
+    assert kinds >= SEQUENTIAL_LAYERS
 
 
 @pytest.mark.parametrize("name", ACTIVATIONS)
@@ -483,19 +485,13 @@ def _seq(*layers_, shape=(8, 8, 3)):
             ["conv1d_transpose", "Conv1DTranspose"],
         ),
         (lambda: _seq(L.Conv2D(2, 3, data_format="channels_first")), ["conv2d", "data_format"]),
-        (lambda: _seq(L.BatchNormalization(center=False)), ["batch_normalization", "center"]),
-        (lambda: _seq(L.BatchNormalization(scale=False)), ["batch_normalization", "scale"]),
         (lambda: _seq(L.Softmax(axis=(1, 2))), ["softmax", "axis=(1, 2)"]),
-        (lambda: _seq(L.Activation("exponential")), ["activation", "'exponential'"]),
-        (lambda: _seq(L.ReLU(threshold=0.5)), ["re_lu", "threshold"]),
-        (lambda: _seq(L.ReLU(max_value=2.0, negative_slope=0.1)), ["re_lu", "negative_slope"]),
-        (lambda: _seq(L.Dense(2)), ["dense", "4-D input"]),
+        (lambda: _seq(L.Activation(lambda x: x)), ["activation", "not a Keras built-in"]),
         (
             lambda: _seq(L.MaxPooling2D(data_format="channels_first")),
             ["max_pooling2d", "data_format"],
         ),
         (lambda: _seq(L.Conv2D(2, 3, dtype="float64")), ["conv2d", "float64"]),
-        (lambda: _seq(_seq(L.Conv2D(2, 3))), ["sequential", "Sequential"]),
         (lambda: _seq(L.Flatten(), shape=(None, None, 3)), ["flatten", "unknown size"]),
     ],
 )
@@ -507,18 +503,6 @@ def test_unsupported_layers_and_options_raise_naming_both(build, words):
         assert word in str(info.value)
     with pytest.raises(port.UnsupportedLayerError):
         port.to_torch_source(model)
-
-
-def test_branching_and_multi_input_models_raise():
-    a, b = keras.Input((4, 4, 2)), keras.Input((4, 4, 2))
-    with pytest.raises(port.UnsupportedLayerError, match="2 inputs"):
-        port.from_keras(keras.Model([a, b], L.Add()([a, b])))
-    x = L.Conv2D(2, 1)(a)
-    with pytest.raises(port.UnsupportedLayerError, match="add"):
-        port.from_keras(keras.Model(a, L.Add()([x, a])))
-    conv = L.Conv2D(2, 1)
-    with pytest.raises(port.UnsupportedLayerError, match="single-chain"):
-        port.from_keras(keras.Model(a, conv(conv(a))))
 
 
 def test_model_without_an_input_shape_raises():

@@ -472,12 +472,18 @@ def test_command_exits_1_when_a_checked_port_differs(ported_files):
     assert "first divergence" in result.stdout and name.split(".")[0] in result.stdout
 
 
-def test_command_exits_2_naming_the_unsupported_layer(tmp_path):
-    model = _seq(L.Conv2D(2, 3), L.LayerNormalization(name="norm"))
+def test_command_exits_2_naming_every_unsupported_layer_in_one_line(tmp_path):
+    model = _seq(
+        L.Conv2D(2, 3),
+        L.UnitNormalization(name="norm"),
+        L.Conv2D(2, 1, data_format="channels_first", name="cf"),
+    )
     model.save(tmp_path / "m.h5")
     result = run_command("m.h5", cwd=tmp_path)
     assert result.returncode == 2
-    assert "'norm' (LayerNormalization)" in result.stderr
+    (line,) = [t for t in result.stderr.splitlines() if "cannot port" in t]
+    assert "'norm' (UnitNormalization)" in line and "'cf' (Conv2D): data_format" in line
+    assert "Traceback" not in result.stderr
     assert not (tmp_path / "m.py").exists()
 
 

@@ -1,10 +1,11 @@
-"""Keras convolutions (Conv1D/2D, Conv2DTranspose, depthwise, separable) as torch specs."""
+"""Keras convolutions (Conv1D/2D, Conv2DTranspose, depthwise, separable) as torch modules."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from .. import arithmetic
+from .registry import Converted, converts
 from .spec import (
     _check_channels_last,
     _literal,
@@ -226,3 +227,51 @@ def _separable(layer, cfg, in_shape, out_shape, weights) -> tuple[_Spec, list, d
         f"does the padding, then a 1×1 pointwise conv {in_ch * mult} -> {cfg['filters']}",
     )
     return spec, comment, state
+
+
+def _rank(node, ndim: int) -> None:
+    rank = len(node.in_shape)
+    if rank != ndim + 2:
+        raise _unsupported(node.layer, f"a {rank}-D input")
+
+
+@converts("Conv1D", "Conv2D")
+def convolution(node) -> Converted:
+    """nn.Conv1d/2d with padding= where TensorFlow's split is symmetric, else an explicit
+    pad or Conv2dSame."""
+    ndim = 1 if node.kind == "Conv1D" else 2
+    _rank(node, ndim)
+    spec, comment, state = _conv(
+        node.layer, node.cfg, node.in_shape, node.out_shape, node.weights, ndim
+    )
+    return Converted(spec, comment, state)
+
+
+@converts("Conv2DTranspose")
+def transposed_convolution(node) -> Converted:
+    """nn.ConvTranspose2d with padding and output_padding, cropped only where needed."""
+    _rank(node, 2)
+    spec, comment, state = _conv_transpose(
+        node.layer, node.cfg, node.in_shape, node.out_shape, node.weights
+    )
+    return Converted(spec, comment, state)
+
+
+@converts("DepthwiseConv2D")
+def depthwise_convolution(node) -> Converted:
+    """A grouped convolution (groups = input channels), padded like Conv2D."""
+    _rank(node, 2)
+    spec, comment, state = _depthwise(
+        node.layer, node.cfg, node.in_shape, node.out_shape, node.weights
+    )
+    return Converted(spec, comment, state)
+
+
+@converts("SeparableConv2D")
+def separable_convolution(node) -> Converted:
+    """The depthwise convolution (with the padding), then a 1×1 convolution."""
+    _rank(node, 2)
+    spec, comment, state = _separable(
+        node.layer, node.cfg, node.in_shape, node.out_shape, node.weights
+    )
+    return Converted(spec, comment, state)

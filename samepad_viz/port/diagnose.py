@@ -51,17 +51,19 @@ def _torch_split(child, ndim):
     return [(a + q, b + q) for (a, b), q in zip(extra, p, strict=True)]
 
 
-def _diagnose(layer, child, keras_acts, i, x, prev_t, t_out, what) -> str:
+def _diagnose(layer, child, k_in, i, prev_t, t_out, what) -> str:
+    """The likely cause of a difference at layer call ``i`` (``k_in``: Keras' input)."""
     kind = type(layer).__name__
+    if not hasattr(layer, "get_config") or not hasattr(layer, "count_params"):
+        return f"values differ at layer {i + 1} {layer.name!r} ({kind})"
     cfg = layer.get_config()
-    k_in = keras_acts[i - 1] if i > 0 else x
     where = f"layer {i + 1} {layer.name!r} ({kind})"
     if what.startswith("torch raised"):
         return f"{where}: the torch layer cannot run on the previous output ({what})"
     if kind in ("Conv2D", "Conv1D", "DepthwiseConv2D", "MaxPooling2D", "AveragePooling2D"):
         ndim = 1 if kind == "Conv1D" else 2
         spatial = tuple(k_in.shape[1:-1])
-        if kind.startswith("Conv"):
+        if "Conv" in kind:
             k, s, d = (tuple(cfg[key]) for key in ("kernel_size", "strides", "dilation_rate"))
         else:
             k, s, d = tuple(cfg["pool_size"]), tuple(cfg["strides"]), (1,) * ndim
@@ -103,7 +105,7 @@ def _diagnose(layer, child, keras_acts, i, x, prev_t, t_out, what) -> str:
             )
         if what == "shape":
             return f"output size at {where}: check kernel, stride and padding against Keras"
-        if kind.startswith("Conv"):
+        if "Conv" in kind:
             return _weights_cause(layer, child, where, "kernel")
         return f"values differ at {where} although the padding matches: check kernel and stride"
     if kind == "BatchNormalization":
@@ -131,9 +133,10 @@ def _diagnose(layer, child, keras_acts, i, x, prev_t, t_out, what) -> str:
         return _weights_cause(layer, child, where, "statistics")
     if kind == "Dense":
         lin = next((m for m in _modules(child) if isinstance(m, nn.Linear)), None)
-        if lin is not None and prev_t is not None and prev_t.dim() == 2 and i > 0:
+        if lin is not None and prev_t is not None and prev_t.dim() == 2 and k_in.ndim == 2:
             keras_flat = torch.from_numpy(np.ascontiguousarray(k_in))
-            direct = lin(keras_flat).numpy()
+            with torch.no_grad():
+                direct = lin(keras_flat).numpy()
             if np.allclose(direct, _pre_activation(layer, k_in), atol=1e-4, rtol=1e-4):
                 return (
                     f"flatten order at {where}: its weight expects Keras' channels-last "

@@ -1,4 +1,4 @@
-"""Reading a Keras model: lazy Keras, loading files, the single chain of layers, names and axes."""
+"""Reading a Keras model: lazy Keras, loading files, names and axes."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ def _load(model_or_path):
             )
         if not os.path.exists(path):
             raise FileNotFoundError(f"no Keras model file at {path!r}")
+        _check_model_file(path)
         return _keras().saving.load_model(path, compile=False)
     keras = _keras()
     if not isinstance(model_or_path, keras.Model):
@@ -38,52 +39,24 @@ def _load(model_or_path):
     return model_or_path
 
 
-def _chain(model) -> list:
-    """The model's layers in order (InputLayer left out); refuses anything but a chain."""
-    keras = _keras()
-    name = f"model {model.name!r}"
-    if not isinstance(model, keras.Sequential) and not getattr(model, "_is_graph_network", True):
-        raise UnsupportedLayerError(
-            f"{name} is a subclassed model; only Sequential or functional models can be read"
-        )
-    try:
-        inputs, outputs = list(model.inputs), list(model.outputs)
-    except (AttributeError, ValueError):
-        inputs = outputs = None
-    if not inputs:
-        raise ValueError(
-            f"{name} has no known input shape; start it with keras.Input(shape) "
-            "(the 'same' splits depend on the input size)"
-        )
-    if len(inputs) != 1 or len(outputs) != 1:
-        raise UnsupportedLayerError(
-            f"{name} has {len(inputs)} inputs and {len(outputs)} outputs; "
-            "only single-input, single-output chains are supported"
-        )
-    layers = [layer for layer in model.layers if type(layer).__name__ != "InputLayer"]
-    if isinstance(model, keras.Sequential):
-        return layers
-    previous = inputs[0]
-    for layer in layers:
-        nodes = [n for n in layer._inbound_nodes if n.input_tensors]
-        if len(nodes) != 1 or len(nodes[0].input_tensors) != 1:
-            raise UnsupportedLayerError(
-                f"layer {layer.name!r} ({type(layer).__name__}) is called {len(nodes)} times or "
-                "on several inputs; only single-chain functional models are supported"
-            )
-        if nodes[0].input_tensors[0] is not previous:
-            raise UnsupportedLayerError(
-                f"layer {layer.name!r} ({type(layer).__name__}) does not take the previous "
-                "layer's output; only single-chain functional models are supported"
-            )
-        previous = nodes[0].output_tensors[0]
-    if previous is not outputs[0]:
-        raise UnsupportedLayerError(f"{name}'s output is not its last layer's output")
-    return layers
+def _check_model_file(path: str) -> None:
+    """Refuse, with a ValueError saying what it is instead, a file Keras cannot load
+    (Keras itself says "File not found" for a corrupt archive that is there)."""
+    import zipfile
 
+    if os.path.isdir(path):
+        raise ValueError(f"{path} is a directory, not a model file")
+    if path.endswith(".keras"):
+        if not zipfile.is_zipfile(path):
+            raise ValueError(f"{path} is not a .keras archive (a .keras file is a zip)")
+        with zipfile.ZipFile(path) as archive:
+            if "config.json" not in archive.namelist():
+                raise ValueError(f"{path} is not a .keras archive (it has no config.json)")
+    else:
+        import h5py
 
-def _input_shape(model) -> tuple:
-    return tuple(model.inputs[0].shape)
+        if not h5py.is_hdf5(path):
+            raise ValueError(f"{path} is not an HDF5 file")
 
 
 def _torch_name(name: str) -> str:

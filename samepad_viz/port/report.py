@@ -19,6 +19,7 @@ class Row:
     max_abs_diff: float | None
     note: str = ""
     tolerance: float | None = None  # what max_abs_diff was held to
+    peak: float | None = None  # max |Keras activation| at this layer
 
     def diff_text(self) -> str:
         """The difference as printed: ``< 1e-05`` within tolerance, else its value.
@@ -50,6 +51,7 @@ class PortReport:
     cause: str
     per_layer: bool = True
     keras_own: list = field(default_factory=list)
+    max_rel_diff: float | None = None  # worst layer's max |diff| / its max |Keras value|
 
     @property
     def ok(self) -> bool:

@@ -1,16 +1,20 @@
-"""to_torch_source: the plan written as readable PyTorch source (standalone: torch only)."""
+"""to_torch_source: the plan written as readable PyTorch source (standalone: torch only).
+
+A chain of layers is written as an ``nn.Sequential``; any other graph as a class whose
+``forward`` computes each tensor in order, named after its Keras layer.
+"""
 
 from __future__ import annotations
 
 import inspect
 import os
+import re
 import textwrap
 
 from . import modules
-from .plan import _plan
-from .reading import _input_shape, _load
+from .plan import Plan, _plan
+from .reading import _load
 
-_PORT_CLASSES = ("BatchNormAxis", "FlattenChannelsLast")
 _SAME_CLASSES = (
     "Conv2dSame",
     "MaxPool2dSame",
@@ -18,6 +22,7 @@ _SAME_CLASSES = (
     "Conv1dSame",
     "ConvTranspose2dSame",
 )
+_EXPORTED = ("BatchNormAxis", "FlattenChannelsLast")  # importable from samepad_viz.port
 _NEEDS_SAME_PAD = ("Conv2dSame", "MaxPool2dSame", "AvgPool2dSame", "Conv1dSame")
 
 
@@ -112,45 +117,126 @@ class ConvTranspose2dSame(nn.ConvTranspose2d):
 }
 
 
+def _port_classes(used) -> list[str]:
+    """The classes of :mod:`.modules` among ``used`` (copied into standalone source)."""
+    return [name for name in used if isinstance(getattr(modules, name, None), type)]
+
+
 def _standalone_definitions(needed: list[str]) -> str:
-    """Source of the ``*Same`` layers and port helpers in ``needed``, needing only torch."""
+    """Source of the ``*Same`` layers and port modules in ``needed``, needing only torch."""
     blocks = []
     same = [name for name in _SAME_CLASSES if name in needed]
     if any(name in _NEEDS_SAME_PAD for name in same):
         blocks.append(_STANDALONE_SAME["_same_pad"])
     blocks += [_STANDALONE_SAME[name] for name in same]
-    for name in _PORT_CLASSES:
-        if name in needed:
-            blocks.append(inspect.getsource(getattr(modules, name)))
+    for name in _port_classes(needed):
+        blocks.append(inspect.getsource(getattr(modules, name)))
     return "\n\n\n".join(b.strip() for b in blocks)
+
+
+def _comment(texts, indent: int) -> list[str]:
+    lines = []
+    for text in texts:
+        lines += textwrap.wrap(
+            text, 100 - indent, initial_indent=" " * indent + "# ",
+            subsequent_indent=" " * indent + "#   ", break_on_hyphens=False,
+        )  # fmt: skip
+    return lines
+
+
+def _class_name(name: str) -> str:
+    words = [w for w in re.split(r"[^0-9A-Za-z]+", name) if w]
+    text = "".join(w[:1].upper() + w[1:] for w in words)
+    return text if text and text[0].isalpha() else f"Ported{text}"
+
+
+def _shape_line(graph) -> str:
+    if len(graph.inputs) == 1:
+        shape = graph.inputs[0].shape
+        nchw = (shape[-1], *shape[1:-1]) if len(shape) > 2 else shape[1:]
+        return (
+            f"Input: NCHW, shape (N, {', '.join(str(s) for s in nchw)}); Keras took "
+            f"(N, {', '.join(str(s) for s in shape[1:])})"
+        )
+    parts = []
+    for t in graph.inputs:
+        shape = t.shape
+        nchw = (shape[-1], *shape[1:-1]) if len(shape) > 2 else shape[1:]
+        parts.append(
+            f"{t.name} (N, {', '.join(str(s) for s in nchw)}) [Keras: (N, "
+            f"{', '.join(str(s) for s in shape[1:])})]"
+        )
+    return "Input" + ("s" if len(parts) > 1 else "") + ", channels-first: " + "; ".join(parts)
+
+
+def _sequential_body(plan: Plan) -> list[str]:
+    lines = ["model = nn.Sequential(OrderedDict(["]
+    for node, converted in plan.steps:
+        lines += _comment(converted.comment, 4)
+        lines.append(f'    ("{node.name}", {converted.spec.render(4)}),')
+    lines.append("]))")
+    return lines
+
+
+def _class_body(plan: Plan, class_name: str) -> list[str]:
+    graph = plan.graph
+    lines = [
+        f"class {class_name}(nn.Module):",
+        f'    """The Keras model {graph.name!r}: one child per layer, forward in Keras\' order."""',
+        "",
+        "    def __init__(self):",
+        "        super().__init__()",
+    ]
+    built = set()
+    for node, converted in plan.steps:
+        if converted.expr is not None or node.name in built:
+            continue
+        built.add(node.name)
+        lines += _comment(converted.comment, 8)
+        lines.append(f"        self.{node.name} = {converted.spec.render(8)}")
+    lines += ["", f"    def forward(self, {', '.join(t.name for t in graph.inputs)}):"]
+    for node, converted in plan.steps:
+        names = [t.name for t in node.inputs]
+        if converted.expr is not None:
+            lines += _comment(converted.comment, 8)
+            value = converted.expr(*names)
+        else:
+            value = f"self.{node.name}({', '.join(names)})"
+        lines.append(f"        {node.outputs[0].name} = {value}")
+    lines.append(f"        return {', '.join(t.name for t in graph.outputs)}")
+    lines += ["", "", f"model = {class_name}()"]
+    return lines
 
 
 def to_torch_source(model_or_path, standalone: bool = False, weights: str | None = None) -> str:
     """Readable PyTorch source for :func:`from_keras`'s module.
 
-    Executing the source binds ``model`` to an ``nn.Sequential`` whose ``state_dict`` keys
-    equal those of ``from_keras(model_or_path)``, so
-    ``model.load_state_dict(from_keras(m).state_dict())`` works. The source imports the
-    ``*Same`` layers from :mod:`samepad_viz.layers`; with ``standalone=True`` it defines
-    them itself and needs only torch.
+    Executing the source binds ``model`` to a module whose ``state_dict`` keys equal those
+    of ``from_keras(model_or_path)``, so
+    ``model.load_state_dict(from_keras(m).state_dict())`` works: an ``nn.Sequential`` for
+    a chain of layers, otherwise a class whose ``forward`` computes each tensor in order,
+    named after its Keras layer. The source imports the ``*Same`` layers from
+    :mod:`samepad_viz.layers` (and the port's own small modules from
+    :mod:`samepad_viz.port`); with ``standalone=True`` it defines them itself and needs
+    only torch.
 
     ``weights``, a file name (``"model.pt"``), adds lines that load that ``state_dict``
     from the source file's own folder when the source runs as a file (or is imported);
     executed from a string (no ``__file__``) the model keeps its initial weights.
     ``python -m samepad_viz.port`` writes both files.
     """
-    model = _load(model_or_path)
-    steps = _plan(model)
-    used = sorted({c for st in steps for c in st.spec.classes()})
+    return _source(_plan(_load(model_or_path)), standalone, weights)
+
+
+def _source(plan: Plan, standalone: bool = False, weights: str | None = None) -> str:
+    graph = plan.graph
+    used = sorted({c for _, conv in plan.steps if conv.expr is None for c in conv.spec.classes()})
     same = [c for c in _SAME_CLASSES if c in used]
-    helpers = [c for c in _PORT_CLASSES if c in used]
-    shape = _input_shape(model)
-    nchw = (shape[-1], *shape[1:-1]) if len(shape) > 2 else shape[1:]
+    helpers = _port_classes(used)
     lines = [
-        f'"""PyTorch port of the Keras model {model.name!r} (samepad_viz.port.to_torch_source).',
+        f'"""PyTorch port of the Keras model {graph.name!r} (samepad_viz.port.to_torch_source).',
         "",
-        f"Input: NCHW, shape (N, {', '.join(str(s) for s in nchw)}); Keras took "
-        f"(N, {', '.join(str(s) for s in shape[1:])}).",
+        _shape_line(graph) + ".",
         (
             "Weights: model.load_state_dict(samepad_viz.port.from_keras(keras_model).state_dict())"
             if weights is None
@@ -171,18 +257,17 @@ def to_torch_source(model_or_path, standalone: bool = False, weights: str | None
     else:
         if same:
             lines.append(f"from samepad_viz.layers import {', '.join(same)}")
-        if helpers:
-            lines.append(f"from samepad_viz.port import {', '.join(helpers)}")
+        exported = [c for c in helpers if c in _EXPORTED]
+        if exported:
+            lines.append(f"from samepad_viz.port import {', '.join(exported)}")
+        if len(exported) < len(helpers):
+            others = [c for c in helpers if c not in _EXPORTED]
+            lines.append(f"from samepad_viz.port.modules import {', '.join(others)}")
         lines.append("")
-    lines.append("model = nn.Sequential(OrderedDict([")
-    for st in steps:
-        for text in st.comment:
-            lines += textwrap.wrap(
-                text, 96, initial_indent="    # ", subsequent_indent="    #   ",
-                break_on_hyphens=False,
-            )  # fmt: skip
-        lines.append(f'    ("{st.name}", {st.spec.render(4)}),')
-    lines.append("]))")
+    if plan.chain:
+        lines += _sequential_body(plan)
+    else:
+        lines += ["", *_class_body(plan, _class_name(graph.name))]
     if weights is not None:
         lines += [
             'if "__file__" in globals():  # run or imported as a file, not exec\'d from a string',
@@ -192,8 +277,11 @@ def to_torch_source(model_or_path, standalone: bool = False, weights: str | None
         ]
     lines.append("model.eval()")
     source = "\n".join(lines) + "\n"
-    if "F." not in source.split("from torch import nn", 1)[1]:
+    body = source.split("from torch import nn", 1)[1]
+    if "F." not in body:
         source = source.replace("import torch.nn.functional as F\n", "")
-    if "torch." not in source.split("from torch import nn", 1)[1]:
+    if "torch." not in body:
         source = source.replace("import torch\n", "")
+    if "OrderedDict" not in body:
+        source = source.replace("from collections import OrderedDict\n\n", "")
     return source

@@ -68,34 +68,82 @@ def _unsupported(layer, option: str) -> UnsupportedLayerError:
     )
 
 
+# Every built-in activation of Keras 3 by name: (torch class, kwargs). "dim": 1 is Keras'
+# axis=-1 in channels-first layout (the features of a 2-D tensor, the channels otherwise).
 _ACTIVATIONS = {
     "linear": ("nn.Identity", {}),
     "relu": ("nn.ReLU", {}),
     "relu6": ("nn.ReLU6", {}),
     "leaky_relu": ("nn.LeakyReLU", {"negative_slope": 0.2}),
     "elu": ("nn.ELU", {}),
+    "celu": ("nn.CELU", {}),
     "selu": ("nn.SELU", {}),
     "gelu": ("nn.GELU", {}),
     "sigmoid": ("nn.Sigmoid", {}),
     "hard_sigmoid": ("nn.Hardsigmoid", {}),
     "hard_silu": ("nn.Hardswish", {}),
     "hard_swish": ("nn.Hardswish", {}),
+    "hard_tanh": ("nn.Hardtanh", {}),
+    "hard_shrink": ("nn.Hardshrink", {"lambd": 0.5}),
+    "soft_shrink": ("nn.Softshrink", {"lambd": 0.5}),
+    "tanh_shrink": ("nn.Tanhshrink", {}),
     "silu": ("nn.SiLU", {}),
     "swish": ("nn.SiLU", {}),
     "mish": ("nn.Mish", {}),
     "tanh": ("nn.Tanh", {}),
     "softplus": ("nn.Softplus", {}),
     "softsign": ("nn.Softsign", {}),
+    "log_sigmoid": ("nn.LogSigmoid", {}),
+    "exponential": ("Exponential", {}),
+    "sparse_plus": ("SparsePlus", {}),
+    "sparse_sigmoid": ("SparseSigmoid", {}),
+    "squareplus": ("Squareplus", {}),
     "softmax": ("nn.Softmax", {"dim": 1}),
     "log_softmax": ("nn.LogSoftmax", {"dim": 1}),
+    "sparsemax": ("Sparsemax", {"dim": 1}),
+    "glu": ("nn.GLU", {"dim": 1}),
+}
+# keyword arguments of keras.activations.* (given with functools.partial) -> torch
+_ACTIVATION_OPTIONS = {
+    ("gelu", "approximate"): lambda v: {"approximate": "tanh" if v else "none"},
+    ("leaky_relu", "negative_slope"): lambda v: {"negative_slope": float(v)},
+    ("elu", "alpha"): lambda v: {"alpha": float(v)},
+    ("celu", "alpha"): lambda v: {"alpha": float(v)},
+    ("hard_shrink", "threshold"): lambda v: {"lambd": float(v)},
+    ("soft_shrink", "threshold"): lambda v: {"lambd": float(v)},
+    ("squareplus", "b"): lambda v: {"b": float(v)},
 }
 
 
 def _activation(layer, name) -> _Spec:
-    if not isinstance(name, str) or name not in _ACTIVATIONS:
+    """The torch module of a Keras activation: a name, or a keras.activations function
+    (a ``functools.partial`` of one carries its options, e.g. gelu(approximate=True))."""
+    import functools
+
+    options = {}
+    live = getattr(layer, "activation", None)
+    if not isinstance(name, str) or (
+        isinstance(live, functools.partial) and getattr(live.func, "__name__", "") == name
+    ):
+        if isinstance(live, functools.partial):
+            options, live = dict(live.keywords), live.func
+        name = getattr(live, "__name__", repr(name))
+        module = getattr(live, "__module__", "") or ""
+        if not module.startswith("keras"):
+            raise _unsupported(layer, f"activation {name!r} (not a Keras built-in)")
+    if name not in _ACTIVATIONS:
         raise _unsupported(layer, f"activation {name!r} (supported: {', '.join(_ACTIVATIONS)})")
     cls, kwargs = _ACTIVATIONS[name]
-    return _Spec(cls, kwargs=dict(kwargs))
+    kwargs = dict(kwargs)
+    for key, value in options.items():
+        if key == "axis" and "dim" in kwargs:
+            if value not in (-1,):
+                raise _unsupported(layer, f"activation {name}(axis={value!r})")
+            continue
+        if (name, key) not in _ACTIVATION_OPTIONS:
+            raise _unsupported(layer, f"activation {name}({key}={value!r})")
+        kwargs.update(_ACTIVATION_OPTIONS[(name, key)](value))
+    return _Spec(cls, kwargs=kwargs)
 
 
 def _with_activation(layer, parts: list, cfg) -> tuple[_Spec, str]:
