@@ -39,7 +39,9 @@ def _sums_by_convolution(x: torch.Tensor) -> bool:
     """
     if x.dtype != torch.float32 or x.device.type != "cpu" or torch.compiler.is_compiling():
         return False
-    return torch.backends.mkldnn.conv.fp32_precision in ("none", "ieee")
+    # an older torch has no fp32_precision setting; its CPU convolutions default to float32
+    conv = getattr(torch.backends.mkldnn, "conv", None)
+    return getattr(conv, "fp32_precision", "ieee") in ("none", "ieee")
 
 
 class _PoolSame:
