@@ -480,10 +480,7 @@ def _seq(*layers_, shape=(8, 8, 3)):
             lambda: _seq(L.UpSampling2D(2, interpolation="bicubic")),
             ["up_sampling2d", "'bicubic'"],
         ),
-        (
-            lambda: _seq(L.Conv1DTranspose(2, 3), shape=(8, 3)),
-            ["conv1d_transpose", "Conv1DTranspose"],
-        ),
+        (lambda: _seq(L.GRU(2), shape=(8, 3)), ["gru", "GRU"]),
         (lambda: _seq(L.Conv2D(2, 3, data_format="channels_first")), ["conv2d", "data_format"]),
         (lambda: _seq(L.Softmax(axis=(1, 2))), ["softmax", "axis=(1, 2)"]),
         (lambda: _seq(L.Activation(lambda x: x)), ["activation", "not a Keras built-in"]),

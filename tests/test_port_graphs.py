@@ -390,7 +390,7 @@ def test_uneven_same_average_pooling_1d_is_tensorflows_mean_of_real_cells():
     port against TensorFlow's definition instead, and says so."""
     model = seq(L.Conv1D(3, 1), L.AveragePooling1D(3, 2, padding="same"), shape=(6, 3))
     module = port.from_keras(model)
-    assert type(module[1].pool).__name__ == "AvgPool2dSame"
+    assert type(module[1]).__name__ == "AvgPool1dSame"
     x = inputs_for(model)[0]
     inner = keras.ops.convert_to_numpy(model.layers[0](x))
     want = port._np_avg_pool_same(inner, (3,), (2,))
@@ -599,8 +599,10 @@ def test_every_registered_converter_is_exercised_by_a_test_model():
     import test_port
     import test_port_applications
     import test_port_more
+    import test_port_rank
 
     models = [build() for build in LAYER_CASES.values()]
+    models += [build() for build, _ in test_port_rank.MODELS.values()]
     models += [build() for build in test_port_applications.PATTERNS]
     models += [small_unet(12)]
     models += [random_graph(np.random.default_rng(500 + c)) for c in range(16)]

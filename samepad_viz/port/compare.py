@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import torch
 
@@ -27,26 +29,32 @@ def _to_keras_layout(a: np.ndarray) -> np.ndarray:
 
 
 def _np_avg_pool_same(x: np.ndarray, pool, strides) -> np.ndarray:
-    """TensorFlow's 'same' average pooling on NHWC (or NLC with 1-D pool and strides):
-    the mean of the real cells each window covers."""
-    if x.ndim == 3:
-        return _np_avg_pool_same(x[:, None], (1, *pool), (1, *strides))[:, 0]
-    n, h, w, c = x.shape
-    (t, _), (left, _) = arithmetic.same_padding((h, w), pool, strides)
-    oh, ow = arithmetic.keras_output_size((h, w), pool, strides, "same")
-    out = np.empty((n, oh, ow, c), dtype=np.float64)
-    for i in range(oh):
-        r0, r1 = max(i * strides[0] - t, 0), min(i * strides[0] - t + pool[0], h)
-        for j in range(ow):
-            c0, c1 = max(j * strides[1] - left, 0), min(j * strides[1] - left + pool[1], w)
-            out[:, i, j] = x[:, r0:r1, c0:c1].mean(axis=(1, 2))
+    """TensorFlow's 'same' average pooling on channels-last data of any rank (NLC, NHWC,
+    NDHWC): the mean of the real cells each window covers."""
+    spatial = x.shape[1:-1]
+    splits = arithmetic.same_padding(spatial, pool, strides)
+    outs = arithmetic.keras_output_size(spatial, pool, strides, "same")
+    out = np.empty((x.shape[0], *outs, x.shape[-1]), dtype=np.float64)
+    for index in itertools.product(*(range(o) for o in outs)):
+        window = tuple(
+            slice(max(i * s - b, 0), min(i * s - b + k, n))
+            for i, s, (b, _), k, n in zip(index, strides, splits, pool, spatial, strict=True)
+        )
+        out[(slice(None), *index)] = x[(slice(None), *window)].mean(
+            axis=tuple(range(1, x.ndim - 1))
+        )
     return out.astype(x.dtype)
 
 
 def _keras_avg_pool_is_own(layer, in_shape) -> bool:
     """Keras' torch backend mis-averages this layer ('same', asymmetric split)."""
     keras = _keras()
-    if not isinstance(layer, (keras.layers.AveragePooling1D, keras.layers.AveragePooling2D)):
+    pools = (
+        keras.layers.AveragePooling1D,
+        keras.layers.AveragePooling2D,
+        keras.layers.AveragePooling3D,
+    )
+    if not isinstance(layer, pools):
         return False
     cfg = layer.get_config()
     if cfg["padding"] != "same" or keras.backend.backend() != "torch":

@@ -1,6 +1,9 @@
-"""Keras convolutions (Conv1D/2D, Conv2DTranspose, depthwise, separable) as torch modules."""
+"""Keras convolutions (Conv1D/2D/3D, Conv1D/2D/3DTranspose, depthwise, separable) as torch
+modules, one implementation per kind for every rank."""
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 
@@ -18,7 +21,7 @@ from .spec import (
 
 
 def _conv(layer, cfg, in_shape, out_shape, weights, ndim, title=None) -> tuple[_Spec, list, dict]:
-    """A Conv1D/Conv2D (or, with ``cfg`` rewritten, a DepthwiseConv2D) as torch specs.
+    """A Conv1D/2D/3D (or, with ``cfg`` rewritten, a DepthwiseConv1D/2D) as torch specs.
 
     ``weights[0]`` is a Keras kernel ``(*k, in/groups, out)``; ``title`` replaces the
     ``Conv2D(filters, ...`` part of the comment.
@@ -62,8 +65,7 @@ def _conv(layer, cfg, in_shape, out_shape, weights, ndim, title=None) -> tuple[_
         main = _Spec(torch_conv, (in_ch, out_ch), {**common, "padding": 0, **extra})
     elif None in spatial:
         why = "'same' with an unknown input size: the split depends on it, so pad at run time"
-        same_cls = "Conv2dSame" if ndim == 2 else "Conv1dSame"
-        main = _Spec(same_cls, (in_ch, out_ch, k), {"stride": s, **extra})
+        main = _Spec(f"Conv{ndim}dSame", (in_ch, out_ch, k), {"stride": s, **extra})
     else:
         tp = arithmetic.torch_padding(spatial, k, s, d)
         splits = arithmetic.same_padding(spatial, k, s, d)
@@ -73,12 +75,12 @@ def _conv(layer, cfg, in_shape, out_shape, weights, ndim, title=None) -> tuple[_
                 f"padding={_literal(tp.padding)} is exact"
             )
             main = _Spec(torch_conv, (in_ch, out_ch), {**common, "padding": tp.padding, **extra})
-        elif ndim == 2:
+        elif ndim > 1:
             why = (
                 f"'same' here pads {_split_text(splits)}: more after than before, which "
-                "padding= cannot express; Conv2dSame pads exactly TensorFlow's split"
+                f"padding= cannot express; Conv{ndim}dSame pads exactly TensorFlow's split"
             )
-            main = _Spec("Conv2dSame", (in_ch, out_ch, k), {"stride": s, **extra})
+            main = _Spec(f"Conv{ndim}dSame", (in_ch, out_ch, k), {"stride": s, **extra})
         else:
             why = (
                 f"'same' here pads {_split_text(splits)}: asymmetric, so an explicit "
@@ -99,8 +101,8 @@ def _conv(layer, cfg, in_shape, out_shape, weights, ndim, title=None) -> tuple[_
     return spec, comment, state
 
 
-def _conv_transpose(layer, cfg, in_shape, out_shape, weights) -> tuple[_Spec, list, dict]:
-    """Keras Conv2DTranspose: PyTorch's padding/output_padding, and a crop only if needed.
+def _conv_transpose(layer, cfg, in_shape, out_shape, weights, ndim) -> tuple[_Spec, list, dict]:
+    """Keras Conv1D/2D/3DTranspose: PyTorch's padding/output_padding, a crop only if needed.
 
     TensorFlow keeps ``N`` cells (:func:`arithmetic.keras_transposed_output_size`) of the
     stamped output (:func:`arithmetic.transposed_output_size` with no padding), removing
@@ -130,7 +132,7 @@ def _conv_transpose(layer, cfg, in_shape, out_shape, weights) -> tuple[_Spec, li
         tp = arithmetic.torch_transposed_padding(sizes, k, s, d)
         assert (tp.padding, tp.output_padding) == (torch_padding, torch_op)  # one rule
     head = (
-        f"{layer.name}: Keras Conv2DTranspose({out_ch}, {k}, strides={s}"
+        f"{layer.name}: Keras Conv{ndim}DTranspose({out_ch}, {k}, strides={s}"
         + (f", dilation_rate={d}" if any(x > 1 for x in d) else "")
         + f", padding={padding!r}"
         + (f", output_padding={op}" if op is not None else "")
@@ -152,126 +154,140 @@ def _conv_transpose(layer, cfg, in_shape, out_shape, weights) -> tuple[_Spec, li
     if not bias:
         extra["bias"] = False
     plain = _Spec(
-        "nn.ConvTranspose2d",
+        f"nn.ConvTranspose{ndim}d",
         (in_ch, out_ch),
         {"kernel_size": k, "stride": s, "padding": torch_padding}
         | ({"output_padding": torch_op} if any(torch_op) else {})
         | extra,
     )
+    same_cls = f"ConvTranspose{ndim}dSame"
     if not any(crop):
         parts = [("conv", plain)]
         why += ": exact"
     elif padding == "same" and op is None:
         why += (
             f"; one cell more is left at the end (T = {_literal(tuple(total))} is odd), "
-            "which ConvTranspose2dSame crops"
+            f"which {same_cls} crops"
         )
-        parts = [("conv", _Spec("ConvTranspose2dSame", (in_ch, out_ch, k), {"stride": s, **extra}))]
+        parts = [("conv", _Spec(same_cls, (in_ch, out_ch, k), {"stride": s, **extra}))]
     else:
+        # a negative pad crops; PyTorch's order is last dimension first, (start, end) each
+        pads = tuple(v for c in reversed(crop) for v in (0, -c))
+        crop_spec = (
+            _Spec("nn.ZeroPad2d", (pads,))
+            if ndim == 2
+            else _Spec(f"nn.ConstantPad{ndim}d", (pads, 0.0))
+        )
         why += (
             f"; one cell more is left at the end (T = {_literal(tuple(total))} is odd): a "
-            "negative ZeroPad2d crops it"
+            f"negative {crop_spec.cls.removeprefix('nn.')} crops it"
         )
-        parts = [("conv", plain), ("crop", _Spec("nn.ZeroPad2d", ((0, -crop[1], 0, -crop[0]),)))]
+        parts = [("conv", plain), ("crop", crop_spec)]
     spec, _ = _with_activation(layer, parts, cfg)
     prefix = "" if spec.children is None else "conv."
-    # Keras stores transposed kernels (kh, kw, out, in); PyTorch wants (in, out, kh, kw).
-    state = {f"{prefix}weight": np.transpose(weights[0], (3, 2, 0, 1))}
+    # Keras stores transposed kernels (*k, out, in); PyTorch wants (in, out, *k).
+    state = {f"{prefix}weight": np.transpose(weights[0], (ndim + 1, ndim, *range(ndim)))}
     if bias:
         state[f"{prefix}bias"] = weights[1]
     return spec, [head, why], state
 
 
-def _depthwise(layer, cfg, in_shape, out_shape, weights) -> tuple[_Spec, list, dict]:
-    """Keras DepthwiseConv2D: a Conv2d with groups = in_channels, out = in · multiplier."""
+def _depthwise(layer, cfg, in_shape, out_shape, weights, ndim) -> tuple[_Spec, list, dict]:
+    """Keras DepthwiseConv1D/2D: a grouped conv, groups = in_channels, out = in · multiplier."""
     in_ch, mult = in_shape[-1], int(cfg["depth_multiplier"])
-    kernel = weights[0]  # (kh, kw, in, multiplier): output channel c·multiplier + m
+    kernel = weights[0]  # (*k, in, multiplier): output channel c·multiplier + m
     as_conv = {**cfg, "filters": in_ch * mult, "groups": in_ch}
-    kh, kw = kernel.shape[:2]
-    weights = [kernel.reshape(kh, kw, 1, in_ch * mult), *weights[1:]]
-    title = f"DepthwiseConv2D({tuple(cfg['kernel_size'])}, depth_multiplier={mult}"
-    spec, comment, state = _conv(layer, as_conv, in_shape, out_shape, weights, 2, title)
+    k = kernel.shape[:ndim]
+    weights = [kernel.reshape(*k, 1, in_ch * mult), *weights[1:]]
+    title = f"DepthwiseConv{ndim}D({tuple(cfg['kernel_size'])}, depth_multiplier={mult}"
+    spec, comment, state = _conv(layer, as_conv, in_shape, out_shape, weights, ndim, title)
+    axes = ("k",) if ndim == 1 else ("kh", "kw")
     comment.insert(
         1,
-        f"one {kh}×{kw} filter per input channel ({mult} per channel): groups={in_ch}; "
-        "kernel (kh, kw, in, m) -> (in·m, 1, kh, kw)",
+        f"one {_size_text(k)} filter per input channel ({mult} per channel): groups={in_ch}; "
+        f"kernel ({', '.join(axes)}, in, m) -> (in·m, 1, {', '.join(axes)})",
     )
     return spec, comment, state
 
 
-def _separable(layer, cfg, in_shape, out_shape, weights) -> tuple[_Spec, list, dict]:
-    """Keras SeparableConv2D: the depthwise conv (with the padding), then a 1×1 conv."""
+def _separable(layer, cfg, in_shape, out_shape, weights, ndim) -> tuple[_Spec, list, dict]:
+    """Keras SeparableConv1D/2D: the depthwise conv (with the padding), then a 1×1 conv."""
     in_ch, mult = in_shape[-1], int(cfg["depth_multiplier"])
     depthwise, pointwise, *bias = weights
-    kh, kw = depthwise.shape[:2]
+    k = depthwise.shape[:ndim]
     dw_cfg = {**cfg, "filters": in_ch * mult, "groups": in_ch, "use_bias": False}
     dw_cfg["activation"] = "linear"
     dw_shape = (*out_shape[:-1], in_ch * mult)
-    dw_kernel = depthwise.reshape(kh, kw, 1, in_ch * mult)
-    title = f"SeparableConv2D({cfg['filters']}, {tuple(cfg['kernel_size'])}"
-    dw_spec, comment, dw_state = _conv(layer, dw_cfg, in_shape, dw_shape, [dw_kernel], 2, title)
+    dw_kernel = depthwise.reshape(*k, 1, in_ch * mult)
+    title = f"SeparableConv{ndim}D({cfg['filters']}, {tuple(cfg['kernel_size'])}"
+    dw_spec, comment, dw_state = _conv(layer, dw_cfg, in_shape, dw_shape, [dw_kernel], ndim, title)
     comment = [c for c in comment if "bias by default" not in c]
     pw = _Spec(
-        "nn.Conv2d",
+        f"nn.Conv{ndim}d",
         (in_ch * mult, cfg["filters"]),
         {"kernel_size": 1} | ({} if cfg["use_bias"] else {"bias": False}),
     )
     spec, _ = _with_activation(layer, [("depthwise", dw_spec), ("pointwise", pw)], cfg)
     state = {f"depthwise.{key}": value for key, value in dw_state.items()}
-    state["pointwise.weight"] = np.transpose(pointwise, (3, 2, 0, 1))
+    # (*1, in·m, filters) -> (filters, in·m, *1)
+    state["pointwise.weight"] = np.transpose(pointwise, (ndim + 1, ndim, *range(ndim)))
     if bias:
         state["pointwise.bias"] = bias[0]
+    one = "×".join("1" * ndim)
     comment.insert(
         1,
         f"a depthwise conv (groups={in_ch}, {mult} filter(s) per channel, no bias) that "
-        f"does the padding, then a 1×1 pointwise conv {in_ch * mult} -> {cfg['filters']}",
+        f"does the padding, then a {one} pointwise conv {in_ch * mult} -> {cfg['filters']}",
     )
     return spec, comment, state
 
 
-def _rank(node, ndim: int) -> None:
+def _rank(node) -> int:
+    """The number of spatial dimensions the layer class takes (its name's 1D/2D/3D), checked
+    against its input."""
+    ndim = int(re.search(r"(\d)D", node.kind).group(1))  # Conv3DTranspose -> 3
     rank = len(node.in_shape)
     if rank != ndim + 2:
         raise _unsupported(node.layer, f"a {rank}-D input")
+    return ndim
 
 
-@converts("Conv1D", "Conv2D")
+@converts("Conv1D", "Conv2D", "Conv3D")
 def convolution(node) -> Converted:
-    """nn.Conv1d/2d with padding= where TensorFlow's split is symmetric, else an explicit
-    pad or Conv2dSame."""
-    ndim = 1 if node.kind == "Conv1D" else 2
-    _rank(node, ndim)
+    """nn.Conv1d/2d/3d with padding= where TensorFlow's split is symmetric, else an explicit
+    pad (1-D) or Conv2dSame/Conv3dSame."""
+    ndim = _rank(node)
     spec, comment, state = _conv(
         node.layer, node.cfg, node.in_shape, node.out_shape, node.weights, ndim
     )
     return Converted(spec, comment, state)
 
 
-@converts("Conv2DTranspose")
+@converts("Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose")
 def transposed_convolution(node) -> Converted:
-    """nn.ConvTranspose2d with padding and output_padding, cropped only where needed."""
-    _rank(node, 2)
+    """nn.ConvTranspose1d/2d/3d with padding and output_padding, cropped only where needed."""
+    ndim = _rank(node)
     spec, comment, state = _conv_transpose(
-        node.layer, node.cfg, node.in_shape, node.out_shape, node.weights
+        node.layer, node.cfg, node.in_shape, node.out_shape, node.weights, ndim
     )
     return Converted(spec, comment, state)
 
 
-@converts("DepthwiseConv2D")
+@converts("DepthwiseConv1D", "DepthwiseConv2D")
 def depthwise_convolution(node) -> Converted:
-    """A grouped convolution (groups = input channels), padded like Conv2D."""
-    _rank(node, 2)
+    """A grouped convolution (groups = input channels), padded like Conv1D/Conv2D."""
+    ndim = _rank(node)
     spec, comment, state = _depthwise(
-        node.layer, node.cfg, node.in_shape, node.out_shape, node.weights
+        node.layer, node.cfg, node.in_shape, node.out_shape, node.weights, ndim
     )
     return Converted(spec, comment, state)
 
 
-@converts("SeparableConv2D")
+@converts("SeparableConv1D", "SeparableConv2D")
 def separable_convolution(node) -> Converted:
-    """The depthwise convolution (with the padding), then a 1×1 convolution."""
-    _rank(node, 2)
+    """The depthwise convolution (with the padding), then a pointwise (kernel 1) convolution."""
+    ndim = _rank(node)
     spec, comment, state = _separable(
-        node.layer, node.cfg, node.in_shape, node.out_shape, node.weights
+        node.layer, node.cfg, node.in_shape, node.out_shape, node.weights, ndim
     )
     return Converted(spec, comment, state)

@@ -16,6 +16,22 @@ def _modules(child):
     return [child] + [m for _, m in child.named_modules() if m is not child]
 
 
+_SAME_LAYERS = tuple(
+    f"{kind}{n}dSame" for kind in ("Conv", "MaxPool", "AvgPool", "ConvTranspose") for n in (1, 2, 3)
+)
+
+
+# the torch modules whose own ``padding`` the split is read from
+_PADDED = (
+    nn.Conv1d, nn.Conv2d, nn.Conv3d, nn.MaxPool1d, nn.MaxPool2d, nn.MaxPool3d,
+    nn.AvgPool1d, nn.AvgPool2d, nn.AvgPool3d,
+)  # fmt: skip
+_SPLIT_KINDS = (
+    "Conv1D", "Conv2D", "Conv3D", "DepthwiseConv1D", "DepthwiseConv2D",
+    *(f"{kind}Pooling{n}D" for kind in ("Max", "Average") for n in (1, 2, 3)),
+)  # fmt: skip
+
+
 def _torch_split(child, ndim):
     """(before, after) per spatial dimension that ``child`` pads by, or None if unknown."""
     from .. import layers
@@ -25,22 +41,13 @@ def _torch_split(child, ndim):
     for m in _modules(child):
         if isinstance(m, layers.CausalConv1d):
             return [m.causal_padding]
-        if isinstance(
-            m,
-            (
-                layers.Conv2dSame,
-                layers.MaxPool2dSame,
-                layers.AvgPool2dSame,
-                layers.Conv1dSame,
-                layers.ConvTranspose2dSame,
-            ),
-        ):
+        if isinstance(m, tuple(getattr(layers, name) for name in _SAME_LAYERS)):
             return "same"
-        if isinstance(m, (nn.ZeroPad2d, nn.ConstantPad2d, nn.ConstantPad1d)):
+        if isinstance(m, (nn.ZeroPad2d, nn.ConstantPad1d, nn.ConstantPad2d, nn.ConstantPad3d)):
             pad = tuple(m.padding)
             pairs = [(pad[2 * j], pad[2 * j + 1]) for j in range(len(pad) // 2)][::-1]
             extra = [(a + p, b + q) for (a, b), (p, q) in zip(extra, pairs[-ndim:], strict=True)]
-        if isinstance(m, (nn.Conv1d, nn.Conv2d, nn.MaxPool2d, nn.AvgPool2d)):
+        if isinstance(m, _PADDED):
             main = m
     if main is None:
         return None
@@ -60,8 +67,8 @@ def _diagnose(layer, child, k_in, i, prev_t, t_out, what) -> str:
     where = f"layer {i + 1} {layer.name!r} ({kind})"
     if what.startswith("torch raised"):
         return f"{where}: the torch layer cannot run on the previous output ({what})"
-    if kind in ("Conv2D", "Conv1D", "DepthwiseConv2D", "MaxPooling2D", "AveragePooling2D"):
-        ndim = 1 if kind == "Conv1D" else 2
+    if kind in _SPLIT_KINDS:
+        ndim = k_in.ndim - 2
         spatial = tuple(k_in.shape[1:-1])
         if "Conv" in kind:
             k, s, d = (tuple(cfg[key]) for key in ("kernel_size", "strides", "dilation_rate"))

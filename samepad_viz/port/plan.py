@@ -64,8 +64,10 @@ def _plan(model) -> Plan:
     _load_families()
     graph = read_graph(model)
     for t in graph.inputs:
-        if len(t.shape) not in (2, 3, 4):
-            raise UnsupportedLayerError(f"model input shape {t.shape}: only 1-D, 2-D or flat data")
+        if len(t.shape) not in (2, 3, 4, 5):
+            raise UnsupportedLayerError(
+                f"model input shape {t.shape}: only 1-D, 2-D, 3-D or flat data"
+            )
     reads = graph.consumers()
     steps, problems, first = [], {}, {}
     for node in graph.nodes:

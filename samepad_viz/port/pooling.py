@@ -1,4 +1,4 @@
-"""Keras pooling layers (max, average, global) as torch modules."""
+"""Keras pooling layers (max, average, global; 1-D, 2-D and 3-D) as torch modules."""
 
 from __future__ import annotations
 
@@ -15,10 +15,11 @@ from .spec import (
 
 
 def _pool(layer, cfg, in_shape, out_shape, kind) -> tuple[_Spec, list]:
+    """A MaxPooling/AveragePooling of any rank (1-D, 2-D, 3-D) as one torch spec."""
     _check_channels_last(layer, cfg)
     k, s, padding = tuple(cfg["pool_size"]), tuple(cfg["strides"]), cfg["padding"]
     spatial = tuple(in_shape[1:-1])
-    cls = {"max": "MaxPool2d", "avg": "AvgPool2d"}[kind]
+    cls = {"max": "MaxPool", "avg": "AvgPool"}[kind] + f"{len(k)}d"
     head = (
         f"{layer.name}: Keras {type(layer).__name__}({k}, strides={s}, padding={padding!r}) "
         f"on {_size_text(spatial)} -> {_size_text(out_shape[1:-1])}"
@@ -41,7 +42,7 @@ def _pool(layer, cfg, in_shape, out_shape, kind) -> tuple[_Spec, list]:
         kwargs = {"stride": s, "padding": p}
         if kind == "max":
             why = (
-                f"'same' here pads {_split_text(splits)}: symmetric, and nn.MaxPool2d pads "
+                f"'same' here pads {_split_text(splits)}: symmetric, and nn.{cls} pads "
                 "with -inf like Keras"
             )
         else:
@@ -59,24 +60,29 @@ def _pool(layer, cfg, in_shape, out_shape, kind) -> tuple[_Spec, list]:
     return _Spec(f"{cls}Same", (k,), {"stride": s}), [head, why]
 
 
-@converts("MaxPooling2D", "AveragePooling2D")
+_POOLS = tuple(f"{kind}Pooling{n}D" for kind in ("Max", "Average") for n in (1, 2, 3))
+
+
+@converts(*_POOLS)
 def pooling(node) -> Converted:
-    """nn.MaxPool2d/AvgPool2d where the split is symmetric, else MaxPool2dSame/AvgPool2dSame."""
+    """nn.MaxPool/AvgPool1d/2d/3d where the split is symmetric, else MaxPool/AvgPool*dSame."""
+    ndim = int(node.kind[-2])
     rank = len(node.in_shape)
-    if rank != 4:
+    if rank != ndim + 2:
         raise _unsupported(node.layer, f"a {rank}-D input")
-    kind = "max" if node.kind == "MaxPooling2D" else "avg"
+    kind = "max" if node.kind.startswith("Max") else "avg"
     spec, comment = _pool(node.layer, node.cfg, node.in_shape, node.out_shape, kind)
     return Converted(spec, comment)
 
 
-@converts(
-    "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D"
-)
+_GLOBALS = tuple(f"Global{kind}Pooling{n}D" for kind in ("Average", "Max") for n in (1, 2, 3))
+
+
+@converts(*_GLOBALS)
 def global_pooling(node) -> Converted:
     """nn.AdaptiveAvgPool/AdaptiveMaxPool to size 1, flattened unless keepdims=True."""
     _check_channels_last(node.layer, node.cfg)
-    ndim = 1 if node.kind.endswith("1D") else 2
+    ndim = int(node.kind[-2])
     rank = len(node.in_shape)
     if rank != ndim + 2:
         raise _unsupported(node.layer, f"a {rank}-D input")
@@ -88,54 +94,6 @@ def global_pooling(node) -> Converted:
     else:
         spec = _Spec("nn.Sequential", children=[("pool", pool), ("flatten", _Spec("nn.Flatten"))])
     what = "mean" if average else "maximum"
-    over = "the length" if ndim == 1 else "H and W"
+    over = {1: "the length", 2: "H and W", 3: "D, H and W"}[ndim]
     keep = ", size 1 kept (keepdims=True)" if node.cfg.get("keepdims") else ""
     return Converted(spec, [f"{node.layer.name}: Keras {node.kind}: the {what} over {over}{keep}"])
-
-
-@converts("MaxPooling1D", "AveragePooling1D")
-def pooling_1d(node) -> Converted:
-    """nn.MaxPool1d/AvgPool1d where the split is symmetric; else the 2-D *Same pool on a
-    height-1 view (unflatten, pool, flatten: no copy of the data)."""
-    layer, cfg = node.layer, node.cfg
-    _check_channels_last(layer, cfg)
-    rank = len(node.in_shape)
-    if rank != 3:
-        raise _unsupported(layer, f"a {rank}-D input")
-    (k,), (s,), padding = tuple(cfg["pool_size"]), tuple(cfg["strides"]), cfg["padding"]
-    kind = "Max" if node.kind == "MaxPooling1D" else "Avg"
-    length = node.in_shape[1]
-    head = (
-        f"{layer.name}: Keras {node.kind}({k}, strides={s}, padding={padding!r}) on "
-        f"{length} -> {node.out_shape[1]}"
-    )
-    if padding == "valid":
-        return Converted(
-            _Spec(f"nn.{kind}Pool1d", (k,), {"stride": s}), [head, "'valid' never pads"]
-        )
-    if padding != "same":
-        raise _unsupported(layer, f"padding={padding!r}")
-    if length is not None:
-        tp = arithmetic.torch_padding((length,), (k,), (s,))
-        (p,) = _pairs(tp.padding, 1)
-        if tp.symmetric and 2 * p <= k:
-            kwargs = {"stride": s} | ({"padding": p} if p else {})
-            if kind == "Avg" and p:
-                kwargs["count_include_pad"] = False
-            why = f"'same' here pads ({p}, {p}): symmetric" + (
-                "; padding left out of the mean" if kind == "Avg" and p else ""
-            )
-            return Converted(_Spec(f"nn.{kind}Pool1d", (k,), kwargs), [head, why])
-    why = (
-        "'same' here pads more after than before (or the length is unknown): the 2-D "
-        f"{kind}Pool2dSame on a height-1 view pads exactly TensorFlow's split"
-    )
-    spec = _Spec(
-        "nn.Sequential",
-        children=[
-            ("unflatten", _Spec("nn.Unflatten", (2, (1, -1)))),
-            ("pool", _Spec(f"{kind}Pool2dSame", ((1, k),), {"stride": (1, s)})),
-            ("flatten", _Spec("nn.Flatten", (2,))),
-        ],
-    )
-    return Converted(spec, [head, why])

@@ -87,44 +87,61 @@ def _pair(value):
     return tuple(int(v) for v in value)
 
 
-@converts("ZeroPadding1D", "ZeroPadding2D")
+_AXES = {1: ("left", "right"), 2: ("top", "bottom"), 3: ("front", "back")}  # by dim from the end
+
+
+def _torch_pad(pairs) -> tuple:
+    """Keras' ((start, end) per spatial axis, first axis first) in PyTorch's pad order:
+    the last axis first, e.g. (left, right, top, bottom, front, back)."""
+    return tuple(v for start, end in reversed(pairs) for v in (start, end))
+
+
+def _keras_pairs(value, ndim) -> tuple:
+    if ndim == 1:
+        return (_pair(value),)
+    return tuple(_pair(p) for p in value)
+
+
+def _order_text(ndim) -> str:
+    return ", ".join(name for n in range(1, ndim + 1) for name in _AXES[n])
+
+
+def _pad_spec(pads, ndim) -> _Spec:
+    if ndim == 2:
+        return _Spec("nn.ZeroPad2d", (pads,))
+    return _Spec(f"nn.ConstantPad{ndim}d", (pads, 0.0))
+
+
+@converts("ZeroPadding1D", "ZeroPadding2D", "ZeroPadding3D")
 def zero_padding(node) -> Converted:
-    """nn.ConstantPad1d / nn.ZeroPad2d in PyTorch's order (left, right, top, bottom)."""
+    """nn.ConstantPad1d / nn.ZeroPad2d / nn.ConstantPad3d in PyTorch's order (last axis first)."""
     _check_channels_last(node.layer, node.cfg)
-    name = node.layer.name
-    if node.kind == "ZeroPadding1D":
-        left, right = _pair(node.cfg["padding"])
-        spec = _Spec("nn.ConstantPad1d", ((left, right), 0.0))
-        return Converted(spec, [f"{name}: Keras ZeroPadding1D(({left}, {right}))"])
-    (top, bottom), (left, right) = node.cfg["padding"]
-    spec = _Spec("nn.ZeroPad2d", ((left, right, top, bottom),))
-    comment = [
-        f"{name}: Keras ZeroPadding2D(((top, bottom), (left, right)) = "
-        f"{((top, bottom), (left, right))}) -> PyTorch's order (left, right, top, bottom)"
-    ]
+    name, ndim = node.layer.name, int(node.kind[-2])
+    pairs = _keras_pairs(node.cfg["padding"], ndim)
+    spec = _pad_spec(_torch_pad(pairs), ndim)
+    if ndim == 1:
+        return Converted(spec, [f"{name}: Keras ZeroPadding1D({pairs[0]})"])
+    comment = [f"{name}: Keras {node.kind}({pairs}) -> PyTorch's order ({_order_text(ndim)})"]
     return Converted(spec, comment)
 
 
-@converts("Cropping1D", "Cropping2D")
+@converts("Cropping1D", "Cropping2D", "Cropping3D")
 def cropping(node) -> Converted:
-    """A negative pad crops: nn.ConstantPad1d / nn.ZeroPad2d with negative sizes."""
+    """A negative pad crops: nn.ConstantPad1d / nn.ZeroPad2d / nn.ConstantPad3d, negative."""
     _check_channels_last(node.layer, node.cfg)
-    name = node.layer.name
-    if node.kind == "Cropping1D":
-        start, end = _pair(node.cfg["cropping"])
-        spec = _Spec("nn.ConstantPad1d", ((-start, -end), 0.0))
-        return Converted(spec, [f"{name}: Keras Cropping1D(({start}, {end})): a negative pad"])
-    (top, bottom), (left, right) = node.cfg["cropping"]
-    spec = _Spec("nn.ZeroPad2d", ((-left, -right, -top, -bottom),))
+    name, ndim = node.layer.name, int(node.kind[-2])
+    pairs = _keras_pairs(node.cfg["cropping"], ndim)
+    spec = _pad_spec(tuple(-v for v in _torch_pad(pairs)), ndim)
+    if ndim == 1:
+        return Converted(spec, [f"{name}: Keras Cropping1D({pairs[0]}): a negative pad"])
     comment = [
-        f"{name}: Keras Cropping2D(((top, bottom), (left, right)) = "
-        f"{((top, bottom), (left, right))}): a negative ZeroPad2d crops, in PyTorch's "
-        "order (left, right, top, bottom)"
+        f"{name}: Keras {node.kind}({pairs}): a negative {spec.cls.removeprefix('nn.')} "
+        f"crops, in PyTorch's order ({_order_text(ndim)})"
     ]
     return Converted(spec, comment)
 
 
-@converts("UpSampling1D", "UpSampling2D")
+@converts("UpSampling1D", "UpSampling2D", "UpSampling3D")
 def upsampling(node) -> Converted:
     """nn.Upsample: nearest repeats each cell; bilinear samples at half-pixel centres."""
     layer, cfg = node.layer, node.cfg
@@ -133,6 +150,10 @@ def upsampling(node) -> Converted:
         spec = _Spec("nn.Upsample", kwargs={"scale_factor": float(size), "mode": "nearest"})
         return Converted(spec, [f"{layer.name}: Keras UpSampling1D({size}): each step repeated"])
     _check_channels_last(layer, cfg)
+    if node.kind == "UpSampling3D":  # Keras repeats: nearest only
+        size = tuple(int(v) for v in cfg["size"])
+        spec = _Spec("nn.Upsample", kwargs={"scale_factor": size, "mode": "nearest"})
+        return Converted(spec, [f"{layer.name}: Keras UpSampling3D({size}): each cell repeated"])
     size, mode = tuple(int(v) for v in cfg["size"]), cfg["interpolation"]
     if mode == "nearest":
         spec = _Spec("nn.Upsample", kwargs={"scale_factor": size, "mode": "nearest"})

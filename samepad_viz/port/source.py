@@ -9,42 +9,44 @@ from __future__ import annotations
 import inspect
 import os
 import re
+import string
 import textwrap
 
 from . import modules
 from .plan import Plan, _plan
 from .reading import _load
 
-_SAME_CLASSES = (
-    "Conv2dSame",
-    "MaxPool2dSame",
-    "AvgPool2dSame",
-    "Conv1dSame",
-    "ConvTranspose2dSame",
+_RANKS = (1, 2, 3)
+_SAME_CLASSES = tuple(
+    f"{kind}{n}dSame" for kind in ("Conv", "MaxPool", "AvgPool", "ConvTranspose") for n in _RANKS
 )
 _EXPORTED = ("BatchNormAxis", "FlattenChannelsLast")  # importable from samepad_viz.port
-_NEEDS_SAME_PAD = ("Conv2dSame", "MaxPool2dSame", "AvgPool2dSame", "Conv1dSame")
+_NEEDS_SAME_PAD = tuple(name for name in _SAME_CLASSES if not name.startswith("ConvTranspose"))
 
 
 # The *Same layers for standalone source: short, torch-only, and pinned equal to
-# samepad_viz.layers by tests/test_port.py. They pad explicitly with F.pad (a copy per
-# call); samepad_viz.layers avoids the copy where it can. Each block is emitted only
-# when the model needs it.
-_STANDALONE_SAME = {
-    "_same_pad": '''
-def _same_pad(x, kernel_size, stride, dilation=(1, 1), value=0.0):
+# samepad_viz.layers by tests/test_port.py (2-D) and tests/test_port_rank.py (1-D, 3-D).
+# They pad explicitly with F.pad (a copy per call); samepad_viz.layers avoids the copy
+# where it can. One template per kind, written out for the rank a model needs (${n}: 1, 2
+# or 3; ${tuple}: torch's _single, _pair or _triple); each block is emitted only when the
+# model needs it.
+_SAME_PAD = '''
+def _same_pad(x, kernel_size, stride, dilation=None, value=0.0):
     """Pad the last len(kernel_size) dims of ``x`` with TensorFlow's 'same' split: total =
     max((ceil(W/S) - 1)*S + D*(K - 1) + 1 - W, 0), before = total // 2, the odd cell after."""
     pads = []
     spatial = x.shape[x.dim() - len(kernel_size) :]
+    dilation = dilation or (1,) * len(kernel_size)
     for size, k, s, d in zip(spatial, kernel_size, stride, dilation):
         total = max((-(-size // s) - 1) * s + d * (k - 1) + 1 - size, 0)
         pads = [total // 2, total - total // 2] + pads
     return F.pad(x, pads, value=value)
-''',
-    "Conv2dSame": '''
-class Conv2dSame(nn.Conv2d):
-    """nn.Conv2d with Keras' padding='same' for any input size, stride and dilation."""
+'''
+
+_TEMPLATES = {
+    "Conv": '''
+class Conv${n}dSame(nn.Conv${n}d):
+    """nn.Conv${n}d with Keras' Conv${n}D(padding='same'): any input size, stride, dilation."""
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, dilation=1,
                  groups=1, bias=True):
@@ -54,55 +56,43 @@ class Conv2dSame(nn.Conv2d):
     def forward(self, x):
         return super().forward(_same_pad(x, self.kernel_size, self.stride, self.dilation))
 ''',
-    "MaxPool2dSame": '''
-class MaxPool2dSame(nn.Module):
-    """Keras MaxPooling2D(padding='same'): pads with -inf, so padding never wins."""
+    "MaxPool": '''
+class MaxPool${n}dSame(nn.Module):
+    """Keras MaxPooling${n}D(padding='same'): pads with -inf, so padding never wins."""
 
     def __init__(self, kernel_size, stride=None):
         super().__init__()
-        self.kernel_size = nn.modules.utils._pair(kernel_size)
-        self.stride = nn.modules.utils._pair(stride or kernel_size)
+        self.kernel_size = nn.modules.utils.${tuple}(kernel_size)
+        self.stride = nn.modules.utils.${tuple}(stride or kernel_size)
 
     def forward(self, x):
         x = _same_pad(x, self.kernel_size, self.stride, value=float("-inf"))
-        return F.max_pool2d(x, self.kernel_size, self.stride)
+        return F.max_pool${n}d(x, self.kernel_size, self.stride)
 ''',
-    "AvgPool2dSame": '''
-class AvgPool2dSame(nn.Module):
-    """Keras AveragePooling2D(padding='same') as TensorFlow defines it: the mean of the
+    "AvgPool": '''
+class AvgPool${n}dSame(nn.Module):
+    """Keras AveragePooling${n}D(padding='same') as TensorFlow defines it: the mean of the
     real cells each window covers (padding never counted)."""
 
     def __init__(self, kernel_size, stride=None):
         super().__init__()
-        self.kernel_size = nn.modules.utils._pair(kernel_size)
-        self.stride = nn.modules.utils._pair(stride or kernel_size)
+        self.kernel_size = nn.modules.utils.${tuple}(kernel_size)
+        self.stride = nn.modules.utils.${tuple}(stride or kernel_size)
 
     def forward(self, x):
         k, s = self.kernel_size, self.stride
         real = _same_pad(torch.ones_like(x[:1, :1]), k, s)  # 1 on real cells, 0 on padding
-        return F.avg_pool2d(_same_pad(x, k, s), k, s) / F.avg_pool2d(real, k, s)
+        return F.avg_pool${n}d(_same_pad(x, k, s), k, s) / F.avg_pool${n}d(real, k, s)
 ''',
-    "Conv1dSame": '''
-class Conv1dSame(nn.Conv1d):
-    """nn.Conv1d with Keras' Conv1D(padding='same') for any length, stride and dilation."""
-
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, dilation=1,
-                 groups=1, bias=True):
-        super().__init__(in_channels, out_channels, kernel_size, stride, 0, dilation,
-                         groups, bias)
-
-    def forward(self, x):
-        return super().forward(_same_pad(x, self.kernel_size, self.stride, self.dilation))
-''',
-    "ConvTranspose2dSame": '''
-class ConvTranspose2dSame(nn.ConvTranspose2d):
-    """nn.ConvTranspose2d with Keras' Conv2DTranspose(padding='same'): out = W*S. Per
+    "ConvTranspose": '''
+class ConvTranspose${n}dSame(nn.ConvTranspose${n}d):
+    """nn.ConvTranspose${n}d with Keras' Conv${n}DTranspose(padding='same'): out = W*S. Per
     dimension T = max(D*(K - 1) + 1 - S, 0): padding T // 2, output_padding
-    max(S - D*(K - 1) - 1, 0), and the last row/column cropped when T is odd."""
+    max(S - D*(K - 1) - 1, 0), and the last cell cropped where T is odd."""
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, dilation=1,
                  bias=True):
-        k, s, d = (nn.modules.utils._pair(v) for v in (kernel_size, stride, dilation))
+        k, s, d = (nn.modules.utils.${tuple}(v) for v in (kernel_size, stride, dilation))
         eff = [dd * (kk - 1) + 1 for kk, dd in zip(k, d)]
         total = [max(e - ss, 0) for e, ss in zip(eff, s)]
         output_padding = [max(ss - e, 0) for e, ss in zip(eff, s)]
@@ -112,9 +102,23 @@ class ConvTranspose2dSame(nn.ConvTranspose2d):
 
     def forward(self, x):
         y = super().forward(x)
-        return y[..., : y.shape[-2] - self.crop[0], : y.shape[-1] - self.crop[1]]
+        return y[...${crop}]
 ''',
 }
+
+
+def _same_block(name: str) -> str:
+    """The standalone source of one ``*Same`` class, e.g. ``"MaxPool3dSame"``."""
+    kind, n = name[: -len("1dSame")], int(name[-len("1dSame")])
+    # 2-D: ": y.shape[-2] - self.crop[0], : y.shape[-1] - self.crop[1]"
+    crops = [f": y.shape[{i - n}] - self.crop[{i}]" for i in range(n)]
+    if n < 3:
+        crop = "".join(f", {c}" for c in crops)
+    else:  # one axis a line
+        crop = ",\n" + "".join(f"{' ' * 12}{c},\n" for c in crops) + " " * 8
+    return string.Template(_TEMPLATES[kind]).substitute(
+        n=n, tuple={1: "_single", 2: "_pair", 3: "_triple"}[n], crop=crop
+    )
 
 
 def _port_classes(used) -> list[str]:
@@ -127,8 +131,8 @@ def _standalone_definitions(needed: list[str]) -> str:
     blocks = []
     same = [name for name in _SAME_CLASSES if name in needed]
     if any(name in _NEEDS_SAME_PAD for name in same):
-        blocks.append(_STANDALONE_SAME["_same_pad"])
-    blocks += [_STANDALONE_SAME[name] for name in same]
+        blocks.append(_SAME_PAD)
+    blocks += [_same_block(name) for name in same]
     for name in _port_classes(needed):
         blocks.append(inspect.getsource(getattr(modules, name)))
     return "\n\n\n".join(b.strip() for b in blocks)
