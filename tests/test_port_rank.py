@@ -192,6 +192,22 @@ MODELS = {
         lambda: seq(L.UpSampling3D((2, 1, 3)), L.Conv3D(2, 1), shape=(3, 4, 5, 2)),
         "Upsample",
     ),
+    # the rank-generic layers a 3-D model also needs
+    "batch_norm_3d_flatten_dense": (
+        lambda: seq(
+            L.Conv3D(3, 2, padding="same"),
+            L.BatchNormalization(),
+            L.SpatialDropout3D(0.3),
+            L.Flatten(),
+            L.Dense(2),
+            shape=(3, 4, 5, 2),
+        ),
+        "BatchNorm3d",
+    ),
+    "flatten_3d_channels_last": (
+        lambda: seq(L.Conv3D(2, 1), L.Flatten(), shape=(2, 3, 2, 2)),
+        "FlattenChannelsLast",
+    ),
     # depthwise and separable 1-D
     "depthwise_1d_same_s2_uneven": (
         lambda: seq(L.DepthwiseConv1D(4, 2, depth_multiplier=2, padding="same"), shape=(9, 3)),
@@ -371,7 +387,7 @@ def test_every_new_converter_has_a_model_here():
         "Conv3D", "Conv1DTranspose", "Conv3DTranspose", "MaxPooling1D", "MaxPooling3D",
         "AveragePooling1D", "AveragePooling3D", "GlobalAveragePooling3D", "GlobalMaxPooling3D",
         "ZeroPadding3D", "Cropping3D", "UpSampling1D", "UpSampling3D", "DepthwiseConv1D",
-        "SeparableConv1D",
+        "SeparableConv1D", "SpatialDropout3D",
     }  # fmt: skip
     assert new <= kinds, sorted(new - kinds)
     assert new <= set(port.CONVERTERS)

@@ -11,10 +11,12 @@
 * :func:`compare` runs a Keras model and a torch module on one seeded batch, layer by
   layer, and names the likely cause of the first difference.
 
-Every padding number comes from :mod:`samepad_viz.arithmetic`; a plain ``nn.Conv2d`` /
-``nn.MaxPool2d`` / ``nn.AvgPool2d`` with ``padding=int`` is used wherever TensorFlow's
+Models on 1-D (sequences), 2-D (images) and 3-D (volumes) data are read; each layer family
+has one converter for every rank. Every padding number comes from
+:mod:`samepad_viz.arithmetic`, per dimension; a plain ``nn.Conv1d/2d/3d``,
+``nn.MaxPool*d`` or ``nn.AvgPool*d`` with ``padding=int`` is used wherever TensorFlow's
 split is symmetric for the model's static input size, the ``*Same`` layers of
-:mod:`samepad_viz.layers` only where it is not.
+:mod:`samepad_viz.layers` (or, for a 1-D convolution, an explicit pad) only where it is not.
 
 Keras is imported lazily. On import this module sets ``KERAS_BACKEND=torch`` when the
 variable is unset and Keras is not imported yet, so a PyTorch-only machine can load a

@@ -233,11 +233,12 @@ def _separable(layer, cfg, in_shape, out_shape, weights, ndim) -> tuple[_Spec, l
     state["pointwise.weight"] = np.transpose(pointwise, (ndim + 1, ndim, *range(ndim)))
     if bias:
         state["pointwise.bias"] = bias[0]
-    one = "×".join("1" * ndim)
+    one = "×".join("1" * ndim)  # the pointwise kernel: 1 (1-D), 1×1 (2-D)
     comment.insert(
         1,
         f"a depthwise conv (groups={in_ch}, {mult} filter(s) per channel, no bias) that "
-        f"does the padding, then a {one} pointwise conv {in_ch * mult} -> {cfg['filters']}",
+        f"does the padding, then a pointwise conv (kernel {one}) {in_ch * mult} -> "
+        f"{cfg['filters']}",
     )
     return spec, comment, state
 

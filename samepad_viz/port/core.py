@@ -55,6 +55,7 @@ def dense(node) -> Converted:
 _IDENTITIES = (
     "SpatialDropout1D",
     "SpatialDropout2D",
+    "SpatialDropout3D",
     "GaussianNoise",
     "GaussianDropout",
     "AlphaDropout",

@@ -26,7 +26,12 @@ def _batch_norm(layer, cfg, in_shape, weights, perm) -> tuple[_Spec, list, dict]
     eps, momentum = float(cfg["epsilon"]), float(f"{1 - float(cfg['momentum']):.12g}")
     kwargs = {"eps": eps, "momentum": momentum}
     if dim == 1:
-        cls = {2: "nn.BatchNorm1d", 3: "nn.BatchNorm1d", 4: "nn.BatchNorm2d"}.get(rank)
+        cls = {
+            2: "nn.BatchNorm1d",
+            3: "nn.BatchNorm1d",
+            4: "nn.BatchNorm2d",
+            5: "nn.BatchNorm3d",
+        }.get(rank)
         if cls is None:
             raise _unsupported(layer, f"a {rank}-D input")
         spec = _Spec(cls, (features,), kwargs)

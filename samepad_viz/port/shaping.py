@@ -33,7 +33,10 @@ def flatten(node) -> Converted:
         comment = [f"{name}: Keras Flatten of {shape}: one axis of size > 1, so both orders agree"]
         return Converted(_Spec("nn.Flatten"), comment)
     if node.folds:
-        keras_order, torch_order = ("(L, C)", "(C, L)") if rank == 3 else _HWC
+        keras_order, torch_order = {
+            3: ("(L, C)", "(C, L)"),
+            5: ("(D, H, W, C)", "(C, D, H, W)"),
+        }.get(rank, _HWC)
         comment = [
             f"{name}: Keras Flatten of {shape} flattens channels-last {keras_order}; "
             f"nn.Flatten gives {torch_order}: the next Dense's input columns are permuted once "
