@@ -21,6 +21,7 @@ from helpers_keras import RTOL, assert_port_matches, exec_source
 from keras import layers as L
 from test_port_command import TORCH_ONLY, run_command
 from test_port_graphs import randomise
+from torch import nn
 
 from samepad_viz import layers, port
 
@@ -391,3 +392,24 @@ def test_every_new_converter_has_a_model_here():
     }  # fmt: skip
     assert new <= kinds, sorted(new - kinds)
     assert new <= set(port.CONVERTERS)
+
+
+@pytest.mark.parametrize(
+    "keras_layer, bad, shape",
+    [
+        (L.Conv3D(2, 3, strides=2, padding="same"), nn.Conv3d(2, 2, 3, 2, padding=1), (6, 5, 4, 2)),
+        (L.MaxPooling1D(3, 2, padding="same"), nn.MaxPool1d(3, 2, padding=1), (8, 2)),
+    ],
+)
+def test_compare_names_a_wrong_split_in_1d_and_3d(keras_layer, bad, shape):
+    """The folklore padding=1 for a 3-wide kernel at stride 2, where TensorFlow pads
+    (0, 1) on an even size: compare names the split, per dimension."""
+    model = seq(keras_layer, shape=shape)
+    good = port.from_keras(model)
+    bad.load_state_dict(good[0].state_dict())
+    broken = nn.Sequential()
+    broken.add_module(model.layers[0].name, bad)
+    report = port.compare(model, broken)
+    assert report.first_divergence is report.rows[0]
+    assert "padding split" in report.cause and "(0, 1)" in report.cause, report.cause
+    assert port.compare(model, good).ok
