@@ -413,3 +413,25 @@ def test_compare_names_a_wrong_split_in_1d_and_3d(keras_layer, bad, shape):
     assert report.first_divergence is report.rows[0]
     assert "padding split" in report.cause and "(0, 1)" in report.cause, report.cause
     assert port.compare(model, good).ok
+
+
+def test_unknown_sizes_fall_back_to_the_same_layers_in_1d_and_3d():
+    """With the size unknown at port time the split is found at run time, in every rank."""
+    model = seq(
+        L.Conv3D(2, 3, strides=2, padding="same"),
+        L.AveragePooling3D(2, padding="same"),
+        shape=(None, None, None, 2),
+    )
+    module = port.from_keras(model)
+    assert [type(m).__name__ for m in module] == ["Conv3dSame", "AvgPool3dSame"]
+    x = np.random.default_rng(2).standard_normal((2, 6, 5, 7, 2)).astype("float32")
+    inner = keras.ops.convert_to_numpy(model.layers[0](x))
+    assert_port_matches(module, x, tf_average(inner, (2, 2, 2), (2, 2, 2)))
+    model = seq(
+        L.MaxPooling1D(3, 2, padding="same"), L.Conv1D(2, 4, padding="same"), shape=(None, 2)
+    )
+    module = port.from_keras(model)
+    assert [type(m).__name__ for m in module] == ["MaxPool1dSame", "Conv1dSame"]
+    for length in (7, 8):
+        x = np.random.default_rng(length).standard_normal((2, length, 2)).astype("float32")
+        assert_port_matches(module, x, keras.ops.convert_to_numpy(model(x)))
