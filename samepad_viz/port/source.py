@@ -260,7 +260,7 @@ def _source(plan: Plan, standalone: bool = False, weights: str | None = None) ->
         lines += ["", _standalone_definitions(same + helpers), "", ""]
     else:
         if same:
-            lines.append(f"from samepad_viz.layers import {', '.join(same)}")
+            lines.append(f"from samepad_viz.layers import {', '.join(sorted(same))}")
         exported = [c for c in helpers if c in _EXPORTED]
         if exported:
             lines.append(f"from samepad_viz.port import {', '.join(exported)}")
