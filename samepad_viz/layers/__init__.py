@@ -41,6 +41,11 @@ Every plan is checked against :func:`samepad_viz.output_size` (PyTorch's size ru
 explicit ``F.pad`` (−∞ for max, zeros with a count of real cells for the mean) if a
 shortcut would not give Keras' size or would break PyTorch's ``padding ≤ kernel / 2``.
 
+Under ``torch.compile`` give 3-D layers ``dynamic=False`` when they see several input
+sizes: after a second size torch.compile makes sizes symbolic by itself, and PyTorch
+2.13's inductor then fails on ``F.pad`` followed by ``conv3d`` ("Invalid ranges"; pinned
+in ``tests/test_layers_rank.py``). With static sizes each size compiles with its own plan.
+
 Every rank (1-D sequences, 2-D images, 3-D volumes) has the same layers, from one
 implementation per kind parameterised by the number of spatial dimensions: the plan works
 per dimension, and a 3-D layer is the 2-D idea with one more axis. The input's spatial
