@@ -601,6 +601,22 @@ def test_compare_stops_where_shapes_differ():
     assert "padding split" in report.cause and "(0, 1)" in report.cause
 
 
+def test_compare_keeps_the_first_divergence_when_shapes_differ_later():
+    # padding=1 on the strided conv shifts every value (same 4×4 shape); a later pool of
+    # the wrong size then changes the shape: the conv is still the first to diverge
+    model = _seq(L.Conv2D(4, 3, strides=2, padding="same"), L.MaxPooling2D(2, 2, padding="same"))
+    good = port.from_keras(model)
+    bad = nn.Conv2d(3, 4, 3, stride=2, padding=1)
+    bad.load_state_dict(child(good, 0).state_dict())
+    broken = nn.Sequential()
+    broken.add_module(model.layers[0].name, bad)
+    broken.add_module(model.layers[1].name, nn.MaxPool2d(2, 2, padding=1))  # 3×3, Keras 2×2
+    report = port.compare(model, broken, (8, 8, 3))
+    assert "shapes differ" in report.rows[1].note
+    assert report.first_divergence is report.rows[0]
+    assert "padding split" in report.cause and "(0, 1)" in report.cause
+
+
 def test_compare_blames_keras_for_its_own_average_pooling():
     model = _seq(L.AveragePooling2D(3, 2, padding="same"), L.Flatten(), L.Dense(2), shape=(6, 6, 2))
     module = port.from_keras(model)

@@ -193,9 +193,10 @@ def compare(
         if child is None or k >= len(records):
             if error is not None and child is not None and last and last[-1][0] == node.name:
                 row.note = f"torch raised {type(error).__name__}: {error}"
-                first = row
-                prev_t = last[-1][1][0] if last[-1][1] else None
-                cause = _diagnose(layer, child, k_in, i, prev_t, None, row.note)
+                if first is None:  # an earlier layer that already diverged stays the first
+                    first = row
+                    prev_t = last[-1][1][0] if last[-1][1] else None
+                    cause = _diagnose(layer, child, k_in, i, prev_t, None, row.note)
                 break
             if child is None:
                 row.note = (row.note + "; " if row.note else "") + "spelled out in forward"
@@ -203,8 +204,9 @@ def compare(
                     progress(row, len(graph.nodes))
                 continue
             row.note = "the torch child did not run for this call"
-            first = row
-            cause = f"layer {i + 1} {layer.name!r}: the torch module never called it"
+            if first is None:
+                first = row
+                cause = f"layer {i + 1} {layer.name!r}: the torch module never called it"
             break
         args, t_out = records[k]
         if isinstance(t_out, tuple):
@@ -227,8 +229,9 @@ def compare(
             t_np = t_np[:, out_order]
         if t_np.shape != k_out.shape:
             row.note = (row.note + "; " if row.note else "") + "shapes differ"
-            first = row
-            cause = _diagnose(layer, child, k_in, i, prev_t, t_out, "shape")
+            if first is None:  # values that diverged before the shapes did come first
+                first = row
+                cause = _diagnose(layer, child, k_in, i, prev_t, t_out, "shape")
             break
         row.max_abs_diff = float(np.max(np.abs(t_np - k_out))) if k_out.size else 0.0
         peak = float(np.abs(k_out).max()) if k_out.size else 0.0
