@@ -82,3 +82,20 @@ def test_questions_show_the_checkers_data():
     assert f"kernel_size={k}, strides={s}" in questions[1] and f"{w}×{w}" in questions[1]
     h, w = exercises.PAD_LAYER["size"]
     assert f"`(N, C, {h}, {w})`" in questions[3]
+
+
+def test_the_parity_rule_is_stated_with_k_eff():
+    # a reader took "K and W both odd or both even" literally; with dilation it is K_eff
+    # (W=8, K=2, D=2: K_eff=3, split (0, 1)), and the notebook asserts the K_eff rule
+    prose = "\n".join(src for kind, src in CELLS if kind == "markdown")
+    assert not re.search(r"`K`\s+and\s+`W`\s+(?:are\s+)?both", prose)
+    assert len(re.findall(r"`K_eff`\s+and\s+`W`", prose)) >= 2  # §2 and "What to remember"
+
+
+def test_the_worked_f_pad_example_is_not_exercise_3():
+    # Exercise 3's sizes are the checker's; the lesson must not work that very case
+    h, w = exercises.PAD_LAYER["size"]
+    lesson = CELLS[: CELLS.index(("markdown", EXERCISES[0][1]))]
+    code = "\n".join(src for kind, src in lesson if kind == "code")
+    prose = "\n".join(src for kind, src in lesson if kind == "markdown")
+    assert f"torch_padding(({h}, {w})" not in code and f"{h}×{w}" not in prose
