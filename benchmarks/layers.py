@@ -315,7 +315,8 @@ def timm_rows() -> None:
                 (before, after), _ = same_padding((size, size), k, s)
                 if before == after:
                     continue
-                fns = {"ours": AvgPool2dSame(k, s).forward, "timm": TimmAvgPool(k, s).forward}
+                timm = TimmAvgPool((k, k), (s, s))
+                fns = {"ours": AvgPool2dSame(k, s).forward, "timm": timm.forward}
                 medians, ratios = time_interleaved(fns, x, BUDGET_SECONDS["avg"])
                 error = (fns["timm"](x) - fns["ours"](x)).abs().max().item()
                 print(f"{size:>4} {k:>2} {s:>2}{_ms(medians, 'ours')}{_ms(medians, 'timm')}"
