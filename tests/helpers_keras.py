@@ -20,6 +20,29 @@ def run_keras(layer, x, seed=None):
     return keras.ops.convert_to_numpy(layer(x))
 
 
+def run_keras_nchw(layer, x: torch.Tensor) -> torch.Tensor:
+    """Channels-first torch in and out, through a channels-last Keras layer (any rank)."""
+    y = layer(x.detach().movedim(1, -1).numpy())
+    return torch.as_tensor(keras.ops.convert_to_numpy(y)).movedim(-1, 1)
+
+
+def onnx_output(module, x: torch.Tensor, path) -> np.ndarray:
+    """``module`` exported to ONNX at ``path`` (dynamo exporter) and run on ``x`` in
+    onnxruntime; skips the test when onnxruntime or onnxscript is missing."""
+    import warnings
+
+    import pytest
+
+    ort = pytest.importorskip("onnxruntime")
+    pytest.importorskip("onnxscript")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(module, (x,), str(path), dynamo=True, verbose=False)
+    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    (y,) = session.run(None, {session.get_inputs()[0].name: x.numpy()})
+    return y
+
+
 def nhwc_to_nchw(x):
     return torch.from_numpy(x).permute(0, 3, 1, 2)
 

@@ -14,7 +14,6 @@ import os
 import re
 import subprocess
 import sys
-import warnings
 
 os.environ.setdefault("KERAS_BACKEND", "torch")
 
@@ -23,6 +22,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
+from helpers_keras import onnx_output, run_keras_nchw  # noqa: E402
 from hypothesis import given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
@@ -57,12 +57,6 @@ def keras_conv(cin, cout, kernel, stride, dilation, groups, bias):
 def keras_pool(kind, pool, stride):
     cls = keras.layers.MaxPooling2D if kind == "max" else keras.layers.AveragePooling2D
     return cls(pool, strides=stride, padding="same")
-
-
-def run_keras(layer, x: torch.Tensor) -> torch.Tensor:
-    """NCHW torch in, NCHW torch out, through a channels-last Keras layer."""
-    y = layer(x.detach().permute(0, 2, 3, 1).numpy())  # a torch tensor on this backend
-    return torch.as_tensor(y).detach().permute(0, 3, 1, 2)
 
 
 def copy_to_keras(conv: Conv2dSame, layer) -> None:
@@ -157,7 +151,7 @@ def test_conv2d_same_equals_keras_conv2d(config):
         # PyTorch bug pinned below; the definition is the reference there.
         reference = conv_definition(conv, x.detach())
     else:
-        reference = run_keras(layer, x)
+        reference = run_keras_nchw(layer, x)
     torch.testing.assert_close(y, reference, **TOL)
     y.square().sum().backward()  # gradients flow to the input and the weights
     assert x.grad is not None and x.grad.shape == x.shape
@@ -184,7 +178,7 @@ def test_max_pool2d_same_equals_keras_on_all_negative_inputs(config):
     x = random_input(shape, seed, negative=True).requires_grad_()
     y = MaxPool2dSame(kernel, stride)(x)
     assert (y < 0).all(), "a padded cell won the max"
-    torch.testing.assert_close(y, run_keras(keras_pool("max", kernel, stride), x), **TOL)
+    torch.testing.assert_close(y, run_keras_nchw(keras_pool("max", kernel, stride), x), **TOL)
     y.sum().backward()
     # each output's gradient lands on exactly one real cell
     assert x.grad.sum().item() == pytest.approx(y.numel())
@@ -226,7 +220,7 @@ def test_keras_torch_backend_average_pooling_same_differs_from_tensorflow():
     definition = pool_definition(x.numpy(), (1, 3), (1, 2), "avg")
     np.testing.assert_allclose(definition.ravel(), [2.0, 4.0, 5.5])
     np.testing.assert_allclose(AvgPool2dSame((1, 3), (1, 2))(x).numpy(), definition)
-    keras_out = run_keras(keras_pool("avg", (1, 3), (1, 2)), x).numpy()
+    keras_out = run_keras_nchw(keras_pool("avg", (1, 3), (1, 2)), x).numpy()
     assert not np.allclose(keras_out, definition), (
         "Keras' AveragePooling2D(padding='same') now matches TensorFlow's definition on an "
         "asymmetric split: a Keras fix made this pinned discrepancy disappear. Update "
@@ -259,7 +253,7 @@ def test_conv2d_same_is_right_with_a_channels_last_one_channel_weight():
 def test_keras_average_pooling_agrees_when_edge_windows_cover_one_real_cell():
     # 2x2/2 on an odd size: the edge window covers one real cell, and Keras is right.
     x = random_input((1, 2, 5, 5), 3)
-    keras_out = run_keras(keras_pool("avg", (2, 2), (2, 2)), x)
+    keras_out = run_keras_nchw(keras_pool("avg", (2, 2), (2, 2)), x)
     torch.testing.assert_close(AvgPool2dSame(2)(x), keras_out, **TOL)
 
 
@@ -395,16 +389,9 @@ def test_torch_export_with_dynamic_batch(make):
 @pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning")
 @pytest.mark.parametrize("make", LAYERS)
 def test_onnx_export_matches_in_onnxruntime(make, tmp_path):
-    ort = pytest.importorskip("onnxruntime")
-    pytest.importorskip("onnxscript")
     layer = make().eval()
     x = random_input((2, 4, 7, 8), 7)
-    path = tmp_path / "layer.onnx"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        torch.onnx.export(layer, (x,), str(path), dynamo=True, verbose=False)
-    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
-    (y,) = session.run(None, {session.get_inputs()[0].name: x.numpy()})
+    y = onnx_output(layer, x, tmp_path / "layer.onnx")
     np.testing.assert_allclose(y, layer(x).detach().numpy(), **TOL)
 
 

@@ -28,6 +28,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
+from helpers_keras import run_keras_nchw  # noqa: E402
 from hypothesis import given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
@@ -97,12 +98,6 @@ def copy_weights(module, layer, permutation) -> None:
     if module.bias is not None:
         weights.append(module.bias.detach().numpy())
     layer.set_weights(weights)
-
-
-def run_keras(layer, x: torch.Tensor) -> torch.Tensor:
-    """Channels-first torch in and out, through a channels-last Keras layer."""
-    y = layer(x.detach().movedim(1, -1).numpy())
-    return torch.as_tensor(keras.ops.convert_to_numpy(y)).movedim(-1, 1)
 
 
 def transposed_definition(x: torch.Tensor, weight, bias, stride, dilation) -> np.ndarray:
@@ -176,7 +171,7 @@ def test_conv_transpose2d_same_equals_keras_conv2d_transpose(c):
         layer = keras_transposed(c["cin"], c["cout"], c["kernel"], c["stride"], c["dilation"],
                                  c["bias"])  # fmt: skip
         copy_weights(up, layer, (2, 3, 1, 0))  # (in, out, kh, kw) -> (kh, kw, out, in)
-        torch.testing.assert_close(y, run_keras(layer, x), **TOL)
+        torch.testing.assert_close(y, run_keras_nchw(layer, x), **TOL)
     y.square().sum().backward()
     assert x.grad.shape == x.shape and torch.isfinite(up.weight.grad).all()
 
@@ -211,7 +206,7 @@ def test_conv_transpose2d_same_where_keras_refuses_output_padding_zero():
     layer = keras.layers.Conv2DTranspose(1, 2, strides=2, padding="same", output_padding=0)
     layer.build((None, 5, 5, 1))
     copy_weights(up, layer, (2, 3, 1, 0))
-    assert run_keras(layer, x).shape[-2:] == (8, 8)  # (5 − 1)·2, Keras' torch backend
+    assert run_keras_nchw(layer, x).shape[-2:] == (8, 8)  # (5 − 1)·2, Keras' torch backend
     assert up(x).shape[-2:] == (10, 10)
     np.testing.assert_allclose(
         up(x).detach().double().numpy(),
@@ -254,7 +249,7 @@ def check_conv1d(conv, c, padding_mode, split):
         layer = keras_conv1d(c["cin"], c["cout"], c["kernel"], c["stride"], c["dilation"],
                              c["groups"], c["bias"], padding_mode)  # fmt: skip
         copy_weights(conv, layer, (2, 1, 0))  # (out, in, k) -> (k, in, out)
-        torch.testing.assert_close(y, run_keras(layer, x), **TOL)
+        torch.testing.assert_close(y, run_keras_nchw(layer, x), **TOL)
     y.square().sum().backward()
     assert x.grad.shape == x.shape
 

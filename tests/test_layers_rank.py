@@ -15,7 +15,6 @@ import functools
 import itertools
 import os
 import re
-import warnings
 
 os.environ.setdefault("KERAS_BACKEND", "torch")
 
@@ -24,6 +23,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
+from helpers_keras import onnx_output, run_keras_nchw  # noqa: E402
 from hypothesis import given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
@@ -95,12 +95,6 @@ def copy_weights(module, layer, spatial: int) -> None:
     layer.set_weights(weights)
 
 
-def run_keras(layer, x: torch.Tensor) -> torch.Tensor:
-    """Channels-first torch in and out, through a channels-last Keras layer."""
-    y = layer(x.detach().movedim(1, -1).numpy())
-    return torch.as_tensor(keras.ops.convert_to_numpy(y)).movedim(-1, 1)
-
-
 def pool_definition(x: np.ndarray, kernel, stride, kind: str) -> np.ndarray:
     """TensorFlow's pooling in any rank: each output reduces the real cells it covers."""
     sizes = x.shape[2:]
@@ -160,7 +154,7 @@ def test_conv_same_equals_keras(data, spatial, seed):
     x = random_input((2, 2, *size), seed)
     y = conv(x)
     assert tuple(y.shape[2:]) == keras_output_size(size, kernel, stride, "same", dilation)
-    torch.testing.assert_close(y.detach(), run_keras(layer, x), **TOL)
+    torch.testing.assert_close(y.detach(), run_keras_nchw(layer, x), **TOL)
 
 
 @given(st.data(), ranks, st.integers(0, 2**16))
@@ -169,7 +163,7 @@ def test_max_pool_same_equals_keras(data, spatial, seed):
     pool = MAX[spatial](kernel, stride)
     layer = keras_layer(KERAS_MAX[spatial], 3, kernel, strides=stride)
     x = -random_input((2, 3, *size), seed).abs() - 0.1  # negative: a zero pad would win
-    torch.testing.assert_close(pool(x), run_keras(layer, x), **TOL)
+    torch.testing.assert_close(pool(x), run_keras_nchw(layer, x), **TOL)
 
 
 @given(st.data(), ranks, st.integers(0, 2**16))
@@ -196,7 +190,7 @@ def test_transposed_same_equals_keras(data, spatial, seed):
     x = random_input((2, 2, *size), seed)
     y = up(x)
     assert tuple(y.shape[2:]) == tuple(n * s for n, s in zip(size, stride, strict=True))
-    torch.testing.assert_close(y.detach(), run_keras(layer, x), **TOL)
+    torch.testing.assert_close(y.detach(), run_keras_nchw(layer, x), **TOL)
 
 
 def test_a_3d_layer_is_the_2d_layer_with_one_more_axis():
@@ -318,16 +312,9 @@ def test_torch_export_with_dynamic_batch(make):
 @pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning")
 @pytest.mark.parametrize("make", NEW_LAYERS)
 def test_onnx_export_matches_in_onnxruntime(make, tmp_path):
-    ort = pytest.importorskip("onnxruntime")
-    pytest.importorskip("onnxscript")
     layer = make().eval()
     x = random_input(_shape(layer), 7)
-    path = tmp_path / "layer.onnx"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        torch.onnx.export(layer, (x,), str(path), dynamo=True, verbose=False)
-    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
-    (y,) = session.run(None, {session.get_inputs()[0].name: x.numpy()})
+    y = onnx_output(layer, x, tmp_path / "layer.onnx")
     np.testing.assert_allclose(y, layer(x).detach().numpy(), **TOL)
 
 

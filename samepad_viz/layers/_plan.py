@@ -15,7 +15,7 @@ from typing import NamedTuple
 import torch
 
 from ..arithmetic import keras_output_size, output_size, same_padding, window_indices
-from ._arguments import Sizes
+from ._arguments import Sizes, _check_input
 
 
 class _Plan(NamedTuple):
@@ -188,6 +188,25 @@ def _cached(plan_function):
     if torch.compiler.is_compiling():
         return plan_function.__wrapped__
     return plan_function
+
+
+def _input_plan(layer, x: torch.Tensor) -> _Plan:
+    """``layer``'s plan for the spatial size of ``x``: after the first call with a size, a
+    dict lookup on the layer (the checks and the cached plan function run once per size).
+
+    Small layers on a busy CPU pay for every line of Python before the op: the per-layer
+    memo keeps the forward's own work to a lookup. While torch.compile traces, the sizes
+    are plain ints and the plan is computed directly.
+    """
+    if torch.compiler.is_compiling():
+        _check_input(type(layer).__name__, x, layer.spatial)
+        return layer.plan(*(int(n) for n in x.shape[2:]))
+    size = x.shape[2:]
+    plan = layer._plans.get(size)
+    if plan is None:  # a new size, or an input of the wrong rank (the check says so)
+        _check_input(type(layer).__name__, x, layer.spatial)
+        plan = layer._plans[size] = layer.plan(*(int(n) for n in size))
+    return plan
 
 
 def _crop(y: torch.Tensor, crop: Sizes) -> torch.Tensor:

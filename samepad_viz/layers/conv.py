@@ -12,8 +12,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ._arguments import _check_channels, _check_input, _check_same, _check_sizes, _conv_repr
-from ._plan import _cached, _conv_plan, _crop, _Plan
+from ._arguments import _check_channels, _check_same, _check_sizes, _conv_repr
+from ._plan import _cached, _conv_plan, _crop, _input_plan, _Plan
+
+_CONV = {1: "conv1d", 2: "conv2d", 3: "conv3d"}  # the op of each rank, looked up in F per call
 
 
 def _safe_weight(weight: torch.Tensor) -> torch.Tensor:
@@ -67,20 +69,20 @@ class _ConvSame:
             in_channels, out_channels, k, stride=s, padding=0, dilation=d, groups=groups,
             bias=bias, device=device, dtype=dtype,
         )  # fmt: skip
+        self._plans: dict = {}  # spatial size -> plan, filled by forward
 
     def plan(self, *size: int) -> _Plan:
         """The padding plan for an input of spatial ``size`` (cached per size)."""
         return _cached(_conv_plan)(size, self.kernel_size, self.stride, self.dilation)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        _check_input(type(self).__name__, x, self.spatial)
-        plan = self.plan(*(int(n) for n in x.shape[2:]))
+        plan = _input_plan(self, x)
         if plan.pad is not None:
             x = F.pad(x, plan.pad)
         weight = _safe_weight(self.weight) if self.in_channels == self.groups else self.weight
-        conv = getattr(F, f"conv{self.spatial}d")
+        conv = getattr(F, _CONV[self.spatial])
         y = conv(x, weight, self.bias, self.stride, plan.padding, self.dilation, self.groups)
-        return _crop(y, plan.crop)
+        return _crop(y, plan.crop) if any(plan.crop) else y
 
     def extra_repr(self) -> str:
         return _conv_repr(self)

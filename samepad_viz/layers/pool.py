@@ -14,8 +14,13 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ._arguments import _check_input, _check_same, _check_sizes, _keras_repr
-from ._plan import _cached, _crop, _Plan, _pool_plan
+from ._arguments import _check_same, _check_sizes, _keras_repr
+from ._plan import _cached, _crop, _input_plan, _Plan, _pool_plan
+from .conv import _CONV
+
+#: the ops of each rank, looked up in F per call
+_MAX_POOL = {1: "max_pool1d", 2: "max_pool2d", 3: "max_pool3d"}
+_AVG_POOL = {1: "avg_pool1d", 2: "avg_pool2d", 3: "avg_pool3d"}
 
 
 @functools.lru_cache(maxsize=64)
@@ -61,14 +66,11 @@ class _PoolSame:
             kernel_size, kernel_size if stride is None else stride, 1, self.spatial
         )
         super().__init__(k, s)
+        self._plans: dict = {}  # spatial size -> plan, filled by forward
 
     def plan(self, *size: int) -> _Plan:
         """The padding plan for an input of spatial ``size`` (cached per size)."""
         return _cached(_pool_plan)(size, self.kernel_size, self.stride, self.average)
-
-    def _planned(self, x: torch.Tensor) -> _Plan:
-        _check_input(type(self).__name__, x, self.spatial)
-        return self.plan(*(int(n) for n in x.shape[2:]))
 
     def extra_repr(self) -> str:
         return _keras_repr(self.kernel_size, self.stride)
@@ -78,12 +80,12 @@ class _MaxPoolSame(_PoolSame):
     """Max pooling of any rank; the split maps onto the op's −∞ padding (see below)."""
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        plan = self._planned(x)
+        plan = _input_plan(self, x)
         if plan.pad is not None:
             x = F.pad(x, plan.pad, value=float("-inf"))
-        pool = getattr(F, f"max_pool{self.spatial}d")
+        pool = getattr(F, _MAX_POOL[self.spatial])
         y = pool(x, self.kernel_size, self.stride, plan.padding, ceil_mode=plan.ceil_mode)
-        return _crop(y, plan.crop)
+        return _crop(y, plan.crop) if any(plan.crop) else y
 
 
 class _AvgPoolSame(_PoolSame):
@@ -96,16 +98,16 @@ class _AvgPoolSame(_PoolSame):
         self.count_include_pad = False  # as the torch.nn attribute reads: padding is not counted
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        plan = self._planned(x)
+        plan = _input_plan(self, x)
         n = self.spatial
         if plan.route == "sum" and _sums_by_convolution(x):
             channels = int(x.shape[1])
             ones = x.new_ones((channels, 1, *self.kernel_size))
-            conv = getattr(F, f"conv{n}d")
+            conv = getattr(F, _CONV[n])
             sums = conv(x, ones, None, self.stride, plan.padding, 1, channels)
             count = _cached(_cell_counts)(plan.counts, x.dtype, x.device)
             return _crop(sums, plan.crop).div_(count)  # in place: one output-sized tensor
-        pool = getattr(F, f"avg_pool{n}d")
+        pool = getattr(F, _AVG_POOL[n])
         if plan.pad is None:
             y = pool(
                 x,
@@ -115,7 +117,7 @@ class _AvgPoolSame(_PoolSame):
                 ceil_mode=plan.ceil_mode,
                 count_include_pad=False,
             )
-            return _crop(y, plan.crop)
+            return _crop(y, plan.crop) if any(plan.crop) else y
         # fallback: the mean of the zero-padded windows times the window size is their sum;
         # divided by the real cells per window (avg_pool1d has no divisor_override)
         sums = pool(F.pad(x, plan.pad), self.kernel_size, self.stride) * math.prod(
