@@ -227,7 +227,7 @@ def test_a_3d_layer_is_the_2d_layer_with_one_more_axis():
         (Conv3dSame(1, 1, 2), (8, 9, 10), "slice"),
         (Conv3dSame(1, 1, 3, 2), (8, 9, 10), "pad"),
         (MaxPool3dSame(3, 2), (9, 9, 9), "symmetric"),
-        (MaxPool3dSame(2, 1), (8, 9, 10), "slice"),
+        (MaxPool3dSame(2, 1), (8, 9, 10), "pad"),  # 3-D: padding beats the extra slabs
         (MaxPool3dSame(2), (16, 17, 16), "ceil"),
         (AvgPool3dSame(2, 1), (8, 9, 10), "sum"),
         (AvgPool3dSame(3, 2), (16, 17, 16), "ceil"),
@@ -250,7 +250,7 @@ def test_symmetric_and_pooling_routes_never_copy_the_input(monkeypatch):
     x3, x1 = random_input((1, 2, 9, 9, 9), 1), random_input((1, 2, 17), 2)
     for layer in (Conv3dSame(2, 2, 3, 2), MaxPool3dSame(3, 2), AvgPool3dSame(3, 2)):
         layer(x3)
-    for layer in (MaxPool3dSame(2), AvgPool3dSame(2), MaxPool3dSame(2, 1), AvgPool3dSame(2, 1)):
+    for layer in (MaxPool3dSame(2), AvgPool3dSame(2), AvgPool3dSame(2, 1)):
         layer(random_input((1, 2, 8, 9, 10), 3))  # asymmetric: pooling is copy-free too
     for layer in (Conv1dSame(2, 2, 3, 2), MaxPool1dSame(2), AvgPool1dSame(4, 1)):
         layer(x1)

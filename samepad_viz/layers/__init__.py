@@ -39,7 +39,10 @@ cheapest exact route, per dimension:
 Every plan is checked against :func:`samepad_viz.output_size` (PyTorch's size rule) and
 :func:`samepad_viz.keras_output_size` before it is used; pooling falls back to an
 explicit ``F.pad`` (−∞ for max, zeros with a count of real cells for the mean) if a
-shortcut would not give Keras' size or would break PyTorch's ``padding ≤ kernel / 2``.
+shortcut would not give Keras' size or would break PyTorch's ``padding ≤ kernel / 2``,
+and in two 3-D cases: max pooling at stride 1 with an uneven split (the sliced route's
+extra slab in each dimension costs more than the pad) and ``avg_pool3d`` on an input
+smaller than its kernel (which that op refuses before padding).
 
 Under ``torch.compile`` give 3-D layers ``dynamic=False`` when they see several input
 sizes: after a second size torch.compile makes sizes symbolic by itself, and PyTorch

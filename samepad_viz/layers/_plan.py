@@ -123,6 +123,8 @@ def _pool_plan(
     ('sum', (1, 1), (1, 0), ((2, 2, 1), (2, 3, 3, 2)))
     >>> _pool_plan((1, 4, 4), (2, 2, 2), (1, 1, 1), True).route   # avg_pool3d: 1 < 2
     'pad'
+    >>> _pool_plan((8, 8, 8), (2, 2, 2), (1, 1, 1), False).route  # 3-D max, stride 1
+    'pad'
 
     """
     splits = same_padding(size, kernel_size, stride)
@@ -134,6 +136,10 @@ def _pool_plan(
     fits = fits and not (
         average and len(size) == 3 and any(n < k for n, k in zip(size, kernel_size, strict=True))
     )
+    # 3-D max pooling at stride 1: the slice route's extra first slab in each uneven
+    # dimension adds more windows than 2-D's extra row and column (a sixth more at 16³),
+    # and benchmarks/layers.py measured it slower than padding once; the pad it is
+    fits = fits and not (not average and len(size) == 3 and "slice" in routes)
     if (
         copy_free
         and fits
@@ -144,7 +150,7 @@ def _pool_plan(
             plan = plan._replace(route="sum", counts=_real_cells(size, kernel_size, stride, splits))
             _check_plan(plan, size, kernel_size, stride, (1,) * len(size))
         return plan
-    # Fallback (not reached for 'same' splits, kept for safety): explicit pad of the split.
+    # Explicit pad of the split (3-D max pooling at stride 1, avg_pool3d on a tiny input).
     counts = _real_cells(size, kernel_size, stride, splits) if average else None
     zeros = (0,) * len(size)
     plan = _Plan("pad", zeros, _f_pad(splits), False, zeros, counts)

@@ -118,7 +118,7 @@ class _AvgPoolSame(_PoolSame):
                 count_include_pad=False,
             )
             return _crop(y, plan.crop) if any(plan.crop) else y
-        # fallback: the mean of the zero-padded windows times the window size is their sum;
+        # explicit pad: the mean of the zero-padded windows times the window size is their sum;
         # divided by the real cells per window (avg_pool1d has no divisor_override)
         sums = pool(F.pad(x, plan.pad), self.kernel_size, self.stride) * math.prod(
             self.kernel_size
