@@ -171,6 +171,21 @@ class Picture(Figure):
 
     pixel_ratio: int = PIXEL_RATIO
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.set_size_inches(self.get_size_inches())  # whole shown pixels from the start
+
+    def set_size_inches(self, w, h=None, forward=True):
+        """Set the size, rounded to whole pixels *as shown*: the PNG's width and height are
+        then multiples of ``pixel_ratio``, so it is shown at exactly 1/``pixel_ratio`` of
+        its pixels (a 1,295-pixel PNG would be stretched to 648 shown pixels, and blur)."""
+        if h is None:
+            w, h = w
+        step = self.pixel_ratio / self.dpi  # inches per shown pixel
+        # a quarter pixel over the multiple: Agg truncates the size in pixels to an int
+        w, h = ((round(v / step) * self.pixel_ratio + 0.25) / self.dpi for v in (w, h))
+        super().set_size_inches(w, h, forward=forward)
+
     def _repr_png_(self) -> tuple[bytes, dict]:
         """The PNG and the size to show it at, in pixels (IPython's ``(data, metadata)``)."""
         png = _png(self, compress_level=6)
