@@ -256,6 +256,39 @@ def test_symmetric_and_pooling_routes_never_copy_the_input(monkeypatch):
         layer(x1)
 
 
+@pytest.mark.parametrize("spatial", [1, 2, 3])
+def test_the_direct_route_equals_the_planned_forward(spatial):
+    """A shape seen before whose plan is the op's own arguments skips the plan (the direct
+    route): its result is the first call's, it follows the layer's current weights and
+    dtype, it is per shape (a new batch or size plans again), and it survives a copy."""
+    import copy
+    import pickle
+
+    conv = {1: Conv1dSame, 2: Conv2dSame, 3: Conv3dSame}[spatial](2, 3, 3, 2)
+    max_pool = {1: MaxPool1dSame, 2: MaxPool2dSame, 3: MaxPool3dSame}[spatial](3, 2)
+    avg_pool = {1: AvgPool1dSame, 2: AvgPool2dSame, 3: AvgPool3dSame}[spatial](2)
+    # 9: symmetric split (1, 1) for the convolution and max pool; ceil_mode for 2/2 average
+    for layer in (conv, max_pool, avg_pool):
+        for batch in (2, 3):
+            x = random_input((batch, 2, *(9,) * spatial), batch)
+            first = layer(x)
+            assert layer._direct[x.shape], f"{layer}: {tuple(x.shape)} did not go direct"
+            torch.testing.assert_close(layer(x), first, rtol=0, atol=0)
+        for twin in (copy.deepcopy(layer), pickle.loads(pickle.dumps(layer))):
+            torch.testing.assert_close(twin(x), first, rtol=0, atol=0)
+        # split (0, 1) at stride 2: F.pad for the convolution (planned), ceil_mode for pools
+        uneven = random_input((2, 2, *(8,) * spatial), 7)
+        layer(uneven)
+        assert (layer._direct[uneven.shape] is False) == (layer is conv)
+        torch.testing.assert_close(layer(uneven), layer(uneven), rtol=0, atol=0)
+    x = random_input((2, 2, *(9,) * spatial), 2)
+    with torch.no_grad():
+        conv.weight.mul_(2)  # in place: the direct route reads the weight on each call
+    twice = conv(x)
+    conv.double()  # a new Parameter: the direct route still reads it
+    torch.testing.assert_close(conv(x.double()).float(), twice, **TOL)
+
+
 # ---------------------------------------------------------------------------------------
 # compile, export, ONNX
 # ---------------------------------------------------------------------------------------

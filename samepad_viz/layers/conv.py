@@ -16,6 +16,7 @@ from ._arguments import _check_channels, _check_same, _check_sizes, _conv_repr
 from ._plan import _cached, _conv_plan, _crop, _input_plan, _Plan
 
 _CONV = {1: "conv1d", 2: "conv2d", 3: "conv3d"}  # the op of each rank, looked up in F per call
+_CONV_OP = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}  # the direct route's (see _plan.py)
 
 
 def _safe_weight(weight: torch.Tensor) -> torch.Tensor:
@@ -70,12 +71,24 @@ class _ConvSame:
             bias=bias, device=device, dtype=dtype,
         )  # fmt: skip
         self._plans: dict = {}  # spatial size -> plan, filled by forward
+        self._direct: dict = {}  # input shape -> the op's arguments, or False (_plan.py)
 
     def plan(self, *size: int) -> _Plan:
         """The padding plan for an input of spatial ``size`` (cached per size)."""
         return _cached(_conv_plan)(size, self.kernel_size, self.stride, self.dilation)
 
+    def _direct_args(self, plan: _Plan) -> tuple | None:
+        """The op's arguments after input, weight and bias, for a symmetric plan; not for a
+        depthwise layer, whose weight may need a copy first (``_safe_weight``)."""
+        if plan.route != "symmetric" or self.in_channels == self.groups:
+            return None
+        return (self.stride, plan.padding, self.dilation, self.groups)
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not torch.compiler.is_compiling():
+            args = self._direct.get(x.shape)
+            if args:
+                return _CONV_OP[self.spatial](x, self.weight, self.bias, *args)
         plan = _input_plan(self, x)
         if plan.pad is not None:
             x = F.pad(x, plan.pad)

@@ -21,6 +21,10 @@ from .conv import _CONV
 #: the ops of each rank, looked up in F per call
 _MAX_POOL = {1: "max_pool1d", 2: "max_pool2d", 3: "max_pool3d"}
 _AVG_POOL = {1: "avg_pool1d", 2: "avg_pool2d", 3: "avg_pool3d"}
+#: the direct route's ops, called with positional arguments (``F.max_poolNd`` is a Python
+#: wrapper around torch's op; ``F.avg_poolNd`` is the op)
+_MAX_POOL_OP = {1: torch.max_pool1d, 2: torch.max_pool2d, 3: torch.max_pool3d}
+_AVG_POOL_OP = {1: F.avg_pool1d, 2: F.avg_pool2d, 3: F.avg_pool3d}
 
 
 @functools.lru_cache(maxsize=64)
@@ -67,6 +71,7 @@ class _PoolSame:
         )
         super().__init__(k, s)
         self._plans: dict = {}  # spatial size -> plan, filled by forward
+        self._direct: dict = {}  # input shape -> the op's arguments, or False (_plan.py)
 
     def plan(self, *size: int) -> _Plan:
         """The padding plan for an input of spatial ``size`` (cached per size)."""
@@ -79,7 +84,18 @@ class _PoolSame:
 class _MaxPoolSame(_PoolSame):
     """Max pooling of any rank; the split maps onto the op's −∞ padding (see below)."""
 
+    def _direct_args(self, plan: _Plan) -> tuple | None:
+        """The op's positional arguments after the input, for a plan of no pad or crop."""
+        if plan.pad is not None or any(plan.crop):
+            return None
+        ones = (1,) * self.spatial
+        return (self.kernel_size, self.stride, plan.padding, ones, plan.ceil_mode)
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not torch.compiler.is_compiling():
+            args = self._direct.get(x.shape)
+            if args:
+                return _MAX_POOL_OP[self.spatial](x, *args)
         plan = _input_plan(self, x)
         if plan.pad is not None:
             x = F.pad(x, plan.pad, value=float("-inf"))
@@ -97,7 +113,17 @@ class _AvgPoolSame(_PoolSame):
         super().__init__(kernel_size, stride, padding=padding)
         self.count_include_pad = False  # as the torch.nn attribute reads: padding is not counted
 
+    def _direct_args(self, plan: _Plan) -> tuple | None:
+        """The op's positional arguments after the input, for a plan of no pad or crop."""
+        if plan.pad is not None or any(plan.crop):
+            return None
+        return (self.kernel_size, self.stride, plan.padding, plan.ceil_mode, False)
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not torch.compiler.is_compiling():
+            args = self._direct.get(x.shape)
+            if args:
+                return _AVG_POOL_OP[self.spatial](x, *args)
         plan = _input_plan(self, x)
         n = self.spatial
         if plan.route == "sum" and _sums_by_convolution(x):
