@@ -34,7 +34,7 @@ COVERAGE_COLOURS = (
     "orange: input read by windows (darker: more), grey: padding read (darker: more);\n"
     "purple ×: input never read, pale purple ×: padding never read"
 )
-WINDOW_COLOURS = "orange: the window (pale: on padding), blue: input, grey: padding"
+WINDOW_COLOURS = "orange: the window (pale: on padding or past the end), blue: input, grey: padding"
 
 
 def _coverage(plan: _Plan):

@@ -77,7 +77,7 @@ class WindowFigure:
                 _swatch(PALETTE.input, "input"),
                 _swatch(_COLOURS[PADDING], "padding"),
                 _swatch(PALETTE.window, "window"),
-                _swatch(_COLOURS[WINDOW_PADDING], "window on padding"),
+                _swatch(_COLOURS[WINDOW_PADDING], "window on padding or past the end"),
                 _outline(PALETTE.previous, "previous window", ":"),
                 _swatch(_COLOURS[OUTPUT], "output"),
                 _swatch(_COLOURS[OUTPUT_HIGHLIGHT], "this window's output"),
@@ -130,8 +130,9 @@ class WindowFigure:
             self.input.values(_value_texts(values, plan.size, plan.pads, plan.ndim))
         self.input.caption.set_text(_side_caption(sides))
         in_shape = "×".join(map(str, plan.in_shape))
+        padded = " + padding" if any(any(side) for side in plan.pads) else ""
         self.input.title.set_text(
-            f"input {in_shape} + padding, window of output {_pos_text(plan, pos)}"
+            f"input {in_shape}{padded}, window of output {_pos_text(plan, pos)}"
         )
 
         out = np.full(plan.out, OUTPUT, dtype=np.int8)
