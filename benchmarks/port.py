@@ -10,10 +10,13 @@ Models: the seed model (the first eight layers of a porting question's model: co
 BatchNorm on axis 1, ReLU, dropout, conv, BatchNorm, ReLU, 'same' max pooling) at 32×32
 and 33×33 (where the pool needs MaxPool2dSame), batch 64; ResNet50 and MobileNetV2
 (``keras.applications``, ``weights=None``, random BatchNorm statistics and biases) at
-64×64, batch 8. For the applications the command's port time (``python -m
-samepad_viz.port``: load, port, write, run and compare layer by layer) is timed too.
+64×64, batch 8 (``--apps all``: also EfficientNetB0, DenseNet121, MobileNet with its
+classifier, MobileNetV3Small, and Xception and InceptionV3 at 96×96). For the
+applications the command's port time (``python -m samepad_viz.port``: load, port, write,
+run and compare layer by layer) and exit status are reported too.
 
     KERAS_BACKEND=torch python benchmarks/port.py [--repeats 30] [--only seed|apps]
+                                                  [--apps all | NAME ...]
 
 Floors: forward time <= 0.9 × Keras for the seed model, <= 1.0 × Keras for the
 applications (aim 0.7 ×), and the command under 30 s. Exits non-zero below a floor.
@@ -43,18 +46,26 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def randomise(model, rng) -> None:
-    """Random BatchNorm statistics and biases (fresh zeros and ones hide mapping errors)."""
+    """Random BatchNorm statistics, Normalization statistics and biases (fresh zeros and
+    ones hide mapping errors), each variable by its name: a BatchNorm with ``scale=False``
+    has no gamma, and a variance must stay positive."""
+    positive = ("gamma", "moving_variance", "variance")
     for layer in model.layers:
-        weights = layer.get_weights()
-        if isinstance(layer, L.BatchNormalization):
-            weights = [
-                rng.uniform(0.5, 1.5, w.shape) if i in (0, 3) else rng.normal(0, 0.5, w.shape)
-                for i, w in enumerate(weights)
-            ]
-        elif weights:
-            weights = [rng.normal(0, 0.1, w.shape) if w.ndim == 1 else w for w in weights]
-        if weights:
-            layer.set_weights([np.asarray(w, dtype=np.float32) for w in weights])
+        if not isinstance(layer, (L.BatchNormalization, L.Normalization)) and not layer.weights:
+            continue
+        weights = []
+        for variable, value in zip(layer.weights, layer.get_weights(), strict=True):
+            name = variable.path.rsplit("/", 1)[-1]
+            if isinstance(layer, (L.BatchNormalization, L.Normalization)) and name != "count":
+                value = (
+                    rng.uniform(0.5, 1.5, value.shape)
+                    if name in positive
+                    else rng.normal(0, 0.5, value.shape)
+                )
+            elif value.ndim == 1 and name == "bias":
+                value = rng.normal(0, 0.1, value.shape)
+            weights.append(np.asarray(value, dtype=value.dtype))
+        layer.set_weights(weights)
 
 
 def seed_model(size: int) -> keras.Model:
@@ -76,8 +87,17 @@ def seed_model(size: int) -> keras.Model:
     return model
 
 
+#: every keras.applications model the port is proven on, and its input size (Xception and
+#: InceptionV3 refuse inputs under 71 and 75 px); ``--apps all`` times them all
+APPLICATIONS = {
+    "ResNet50": 64, "MobileNetV2": 64, "EfficientNetB0": 64, "DenseNet121": 64,
+    "MobileNet": 64, "MobileNetV3Small": 64, "Xception": 96, "InceptionV3": 96,
+}  # fmt: skip
+
+
 def application(name: str) -> keras.Model:
-    model = getattr(keras.applications, name)(weights=None, input_shape=(64, 64, 3), classes=10)
+    size = APPLICATIONS[name]
+    model = getattr(keras.applications, name)(weights=None, input_shape=(size, size, 3), classes=10)
     randomise(model, np.random.default_rng(0))
     return model
 
@@ -130,12 +150,16 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=30)
     parser.add_argument("--only", choices=["seed", "apps"])
+    parser.add_argument(
+        "--apps", nargs="+", default=["ResNet50", "MobileNetV2"],
+        choices=[*APPLICATIONS, "all"], help="applications to time ('all': every one)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     print(
         f"torch {torch.__version__}, keras {keras.__version__}, threads {torch.get_num_threads()}"
     )
     print(
-        f"{'model':<14} {'batch':>5} {'Keras ms':>9} {'port ms':>8} {'ratio':>6} "
+        f"{'model':<16} {'batch':>5} {'Keras ms':>9} {'port ms':>8} {'ratio':>6} "
         f"{'max diff':>9} {'command s':>10} {'exit':>4}"
     )
     ok = True
@@ -145,17 +169,17 @@ def main(argv=None) -> int:
             keras_ms, port_ms, diff = time_pair(model, port.from_keras(model), 64, args.repeats)
             ratio = port_ms / keras_ms
             ok &= ratio <= SEED_FLOOR and diff < 1e-4
-            print(f"{f'seed {size}x{size}':<14} {64:>5} {keras_ms:>9.2f} {port_ms:>8.2f} "
+            print(f"{f'seed {size}x{size}':<16} {64:>5} {keras_ms:>9.2f} {port_ms:>8.2f} "
                   f"{ratio:>6.2f} {diff:>9.2g} {'':>10} {'':>4}")  # fmt: skip
     if args.only != "seed":
-        for name in ("ResNet50", "MobileNetV2"):
+        for name in APPLICATIONS if "all" in args.apps else args.apps:
             model = application(name)
             module = port.from_keras(model)
             keras_ms, port_ms, diff = time_pair(model, module, 8, args.repeats)
             seconds, status = command_seconds(model, name)
             ratio = port_ms / keras_ms
             ok &= ratio <= APP_FLOOR and seconds < COMMAND_SECONDS and status == 0
-            print(f"{name:<14} {8:>5} {keras_ms:>9.2f} {port_ms:>8.2f} {ratio:>6.2f} "
+            print(f"{name:<16} {8:>5} {keras_ms:>9.2f} {port_ms:>8.2f} {ratio:>6.2f} "
                   f"{diff:>9.2g} {seconds:>10.1f} {status:>4}")  # fmt: skip
     print(
         f"floors: seed <= {SEED_FLOOR}, applications <= {APP_FLOOR} (aim {APP_AIM}), "
