@@ -291,6 +291,8 @@ def test_wording_agrees_with_its_numbers():
     )
     one = draw.draw_coverage(3, 3)
     assert one.get_title() == "windows per cell (1 window)"
+    grid = draw.draw_coverage((7, 8), 3, stride=2)  # 3 × 3 windows, not a 3 × 3 kernel
+    assert grid.get_title() == "windows per cell (9 windows in a 3 × 3 grid)"
     assert draw.draw_all_windows(3, 3).axes[0].get_title().startswith("the only window;")
     comparison = draw.draw_comparison(5, 2, 2, (0, 0), (0, 1))  # output 3 of B: 1 differs
     titles = [ax.get_title() for ax in comparison.axes]

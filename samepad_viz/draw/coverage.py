@@ -104,8 +104,11 @@ def draw_coverage(
             }
         )
     n_unreached, n_unused = int(unreached.sum()), int(unused_pad.sum())
-    windows = "window" if plan.out[0] * plan.out[1] == 1 else "windows"
-    ax.set_title(f"windows per cell ({' × '.join(map(str, plan.out_shape))} {windows})")
+    count = plan.out[0] * plan.out[1]
+    windows = f"{count} window" if count == 1 else f"{count} windows"
+    if len(plan.out_shape) == 2 and count > 1:  # a grid of windows, not a kernel size
+        windows += f" in a {' × '.join(map(str, plan.out_shape))} grid"
+    ax.set_title(f"windows per cell ({windows})")
     panel.caption.set_text(
         f"{_count(n_unreached, 'input cell')} never read (×), "
         f"{_count(n_unused, 'padding cell')} unused\n{_side_caption(sides)}\n"
