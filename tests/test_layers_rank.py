@@ -289,6 +289,18 @@ def test_the_direct_route_equals_the_planned_forward(spatial):
     torch.testing.assert_close(conv(x.double()).float(), twice, **TOL)
 
 
+def test_a_layer_remembers_a_bounded_number_of_shapes():
+    from samepad_viz.layers._plan import MEMO_SIZE
+
+    pool = MaxPool1dSame(3, 2)
+    for length in range(1, MEMO_SIZE + 20):  # variable-length sequences
+        x = random_input((1, 2, length), length)
+        got = pool(x)
+        torch.testing.assert_close(got, pool(x), rtol=0, atol=0)  # the direct route
+        assert got.shape[-1] == keras_output_size(length, 3, 2, "same")
+        assert len(pool._plans) <= MEMO_SIZE and len(pool._direct) <= MEMO_SIZE
+
+
 # ---------------------------------------------------------------------------------------
 # compile, export, ONNX
 # ---------------------------------------------------------------------------------------

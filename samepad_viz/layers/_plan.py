@@ -211,10 +211,22 @@ def _input_plan(layer, x: torch.Tensor) -> _Plan:
     plan = layer._plans.get(size)
     if plan is None:  # a new size, or an input of the wrong rank (the check says so)
         _check_input(type(layer).__name__, x, layer.spatial)
+        _make_room(layer._plans)
         plan = layer._plans[size] = layer.plan(*(int(n) for n in size))
     if x.shape not in layer._direct:
+        _make_room(layer._direct)
         layer._direct[x.shape] = layer._direct_args(plan) or False
     return plan
+
+
+#: sizes (and shapes) a layer remembers; one that sees more (variable-length audio, say)
+#: starts its memo again rather than grow it without bound
+MEMO_SIZE = 64
+
+
+def _make_room(memo: dict) -> None:
+    if len(memo) >= MEMO_SIZE:
+        memo.clear()
 
 
 # The direct route. A memory-bound op (1-D max pooling: a quarter of a millisecond) runs
