@@ -452,11 +452,7 @@ class _CachedText(Text):
         cached = getattr(self, "_pixels", None)
         if cached is None or cached[0] != key:
             cached = self._pixels = (key, *self._render(renderer))
-        _, x0, y0, pixels = cached
-        if pixels is not None:
-            gc = renderer.new_gc()
-            renderer.draw_image(gc, x0, y0, pixels)
-            gc.restore()
+        _blit(renderer, *cached[1:])
         self.stale = False
         return None
 
@@ -483,13 +479,17 @@ class _CachedLegend(Legend):
             box = self.get_window_extent(renderer)
             drawn = _drawn_alone(lambda r: Legend.draw(self, r), box, renderer)
             cached = self._pixels = (key, *drawn)
-        _, x0, y0, pixels = cached
-        if pixels is not None:
-            gc = renderer.new_gc()
-            renderer.draw_image(gc, x0, y0, pixels)
-            gc.restore()
+        _blit(renderer, *cached[1:])
         self.stale = False
         return None
+
+
+def _blit(renderer, x0, y0, pixels) -> None:
+    """Draw cached pixels (from :func:`_drawn_alone`) at ``(x0, y0)``; nothing if empty."""
+    if pixels is not None:
+        gc = renderer.new_gc()
+        renderer.draw_image(gc, x0, y0, pixels)
+        gc.restore()
 
 
 def _drawn_alone(draw, box: Bbox, renderer):
