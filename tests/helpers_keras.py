@@ -81,3 +81,17 @@ def exec_source(source):
     namespace = {}
     exec(compile(source, "<ported>", "exec"), namespace)
     return namespace["model"]
+
+
+def standalone_same_layers() -> dict:
+    """The ``*Same`` classes that standalone ported source defines, by name (run as a
+    ported file would: with torch, ``F`` and ``nn`` only)."""
+    from samepad_viz import port
+
+    namespace = {}
+    exec(
+        "import torch\nimport torch.nn.functional as F\nfrom torch import nn\n"
+        + port._standalone_definitions(list(port._SAME_CLASSES)),
+        namespace,
+    )
+    return namespace

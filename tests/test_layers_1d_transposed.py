@@ -28,6 +28,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
+from helpers import KERAS_NUMPY2_WARNINGS  # noqa: E402
 from helpers_keras import run_keras_nchw  # noqa: E402
 from hypothesis import given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
@@ -37,9 +38,7 @@ from samepad_viz import causal_padding, keras_output_size, same_padding  # noqa:
 from samepad_viz import layers as layers_module  # noqa: E402
 from samepad_viz.layers import CausalConv1d, Conv1dSame, ConvTranspose2dSame  # noqa: E402
 
-pytestmark = pytest.mark.filterwarnings(
-    "ignore:__array__ implementation doesn't accept a copy keyword:DeprecationWarning"
-)
+pytestmark = [KERAS_NUMPY2_WARNINGS, pytest.mark.usefixtures("one_torch_thread")]
 
 TOL = {"atol": 1e-5, "rtol": 1e-5}
 
@@ -48,15 +47,6 @@ kernels = st.integers(1, 6)
 strides = st.integers(1, 4)
 dilations = st.integers(1, 3)
 seeds = st.integers(0, 2**16)
-
-
-@pytest.fixture(autouse=True, scope="module")
-def one_torch_thread():
-    """Tiny tensors on a busy 2-core machine: one thread is faster."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 def random_input(shape, seed):

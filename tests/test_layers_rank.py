@@ -23,6 +23,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
+from helpers import KERAS_NUMPY2_WARNINGS  # noqa: E402
 from helpers_keras import onnx_output, run_keras_nchw  # noqa: E402
 from hypothesis import given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
@@ -45,9 +46,7 @@ from samepad_viz.layers import (  # noqa: E402
     MaxPool3dSame,
 )
 
-pytestmark = pytest.mark.filterwarnings(
-    "ignore:__array__ implementation doesn't accept a copy keyword:DeprecationWarning"
-)
+pytestmark = [KERAS_NUMPY2_WARNINGS, pytest.mark.usefixtures("one_torch_thread")]
 
 TOL = {"atol": 1e-5, "rtol": 1e-5}
 CONV = {1: Conv1dSame, 3: Conv3dSame}
@@ -57,15 +56,6 @@ TRANSPOSED = {1: ConvTranspose1dSame, 3: ConvTranspose3dSame}
 KERAS_CONV = {1: "Conv1D", 3: "Conv3D"}
 KERAS_MAX = {1: "MaxPooling1D", 3: "MaxPooling3D"}
 KERAS_TRANSPOSED = {1: "Conv1DTranspose", 3: "Conv3DTranspose"}
-
-
-@pytest.fixture(autouse=True, scope="module")
-def one_torch_thread():
-    """Tiny tensors on a busy 2-core machine: one thread is faster."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 def random_input(shape, seed, dtype=torch.float32):

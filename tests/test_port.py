@@ -15,7 +15,7 @@ import keras
 import numpy as np
 import pytest
 import torch
-from helpers_keras import assert_port_matches, exec_source
+from helpers_keras import assert_port_matches, exec_source, standalone_same_layers
 from keras import layers as L
 from torch import nn
 
@@ -340,12 +340,7 @@ def test_every_activation_matches_keras(name):
 
 
 def test_standalone_same_layers_equal_samepad_viz_layers():
-    namespace = {}
-    exec(
-        "import torch\nimport torch.nn.functional as F\nfrom torch import nn\n"
-        + port._standalone_definitions(list(port._SAME_CLASSES)),
-        namespace,
-    )
+    namespace = standalone_same_layers()
     rng = np.random.default_rng(3)
     torch.manual_seed(0)
     for _ in range(60):

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 import torch
 from helpers import KERAS_NUMPY2_WARNINGS, tf_same_average_pool
-from helpers_keras import RTOL, assert_port_matches, exec_source
+from helpers_keras import RTOL, assert_port_matches, exec_source, standalone_same_layers
 from keras import layers as L
 from test_port_command import TORCH_ONLY, run_command
 from test_port_graphs import randomise
@@ -314,12 +314,7 @@ def test_uneven_1d_pooling_source_reads_as_one_layer():
 
 
 def test_standalone_1d_and_3d_same_layers_equal_samepad_viz_layers():
-    namespace = {}
-    exec(
-        "import torch\nimport torch.nn.functional as F\nfrom torch import nn\n"
-        + port._standalone_definitions(list(port._SAME_CLASSES)),
-        namespace,
-    )
+    namespace = standalone_same_layers()
     rng = np.random.default_rng(13)
     torch.manual_seed(0)
     for n in (1, 3):

@@ -203,6 +203,13 @@ def _input_plan(layer, x: torch.Tensor) -> _Plan:
     Small layers on a busy CPU pay for every line of Python before the op: the per-layer
     memo keeps the forward's own work to a lookup. While torch.compile traces, the sizes
     are plain ints and the plan is computed directly.
+
+    The direct route: a memory-bound op (1-D max pooling, a quarter of a millisecond) runs
+    right after other work has emptied the caches, and every line of Python before it then
+    costs a cache miss (1.03-1.06x the plain layer with the plan looked up on every call).
+    So a plan that is just the op's own arguments (no F.pad, no crop) is also kept as the
+    op's positional arguments under the input's whole shape (``layer._direct``; ``False``:
+    this shape needs the planned forward), and forward calls the op with them at once.
     """
     if torch.compiler.is_compiling():
         _check_input(type(layer).__name__, x, layer.spatial)
@@ -227,15 +234,6 @@ MEMO_SIZE = 64
 def _make_room(memo: dict) -> None:
     if len(memo) >= MEMO_SIZE:
         memo.clear()
-
-
-# The direct route. A memory-bound op (1-D max pooling: a quarter of a millisecond) runs
-# right after other work has emptied the caches, and every line of Python before it then
-# costs a cache miss: 1.03-1.06x the plain layer was measured with the plan looked up on
-# every call. Once a shape was planned, a plan that is just the op's own arguments (no
-# F.pad, no crop) is kept as the op's positional arguments under the input's whole shape
-# (``layer._direct``; ``False``: this shape needs the planned forward), and forward calls
-# the op with them at once. Not while torch.compile/export traces (sizes may be symbolic).
 
 
 def _crop(y: torch.Tensor, crop: Sizes) -> torch.Tensor:
